@@ -1,0 +1,65 @@
+//! HTTP/2 settings of the connections Envoy makes to a backend.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Duration, Quantity, macros::string_enum, schema::Rule};
+
+/// R27: the PING timeout is shorter than the PING interval when both are set.
+pub(crate) const R27: Rule = Rule {
+    rule: "!has(self.timeout) || !has(self.interval) || duration(self.timeout) < duration(self.interval)",
+    message: "timeout must be less than interval",
+};
+
+/// HTTP/2 flow control, concurrency and keepalive towards a backend.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Http2 {
+    /// Initial flow-control window of each stream, such as `64Ki`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_stream_window_size: Option<Quantity>,
+    /// Initial flow-control window of the whole connection, such as `1Mi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_connection_window_size: Option<Quantity>,
+    /// Most streams open at once on one connection. 1 to 2147483647.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 2_147_483_647))]
+    pub max_concurrent_streams: Option<i32>,
+    /// What Envoy closes when a peer sends an invalid HTTP message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_invalid_message: Option<InvalidMessageAction>,
+    /// PING frames that keep the connection alive and detect dead peers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_keepalive: Option<Http2Keepalive>,
+}
+
+string_enum! {
+    /// The reaction to an invalid HTTP message (the schema accepts any string).
+    @open;
+    pub enum InvalidMessageAction {
+        /// Close the whole connection.
+        TerminateConnection = "TerminateConnection",
+        /// Reset only the stream carrying the message.
+        TerminateStream = "TerminateStream",
+    }
+}
+
+/// HTTP/2 PING keepalive of a connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(extend("x-kubernetes-validations" = [R27]))]
+pub struct Http2Keepalive {
+    /// Time between two PINGs. Must exceed `timeout` when both are set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Duration>,
+    /// Time to wait for a PING answer before closing the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    /// Random spread added to `interval`, in percent of it. 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub interval_jitter: Option<i32>,
+    /// Idle time after which a PING is sent before the connection is used again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_interval: Option<Duration>,
+}

@@ -1,0 +1,128 @@
+//! Per-policy telemetry: tracing sample rates, span tags and names, and route stat names.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{gateway_api::Fraction, macros::string_enum};
+
+/// Telemetry settings that override the proxy-wide ones for the policy's targets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Telemetry {
+    /// Tracing overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracing: Option<Tracing>,
+    /// Metrics overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
+}
+
+/// How requests are traced: sample rates, extra span tags and span names.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Tracing {
+    /// Share of requests traced by random sampling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling_fraction: Option<Fraction>,
+    /// Share of requests traced when the client forces tracing (`x-client-trace-id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_sampling_fraction: Option<Fraction>,
+    /// Cap on the share of all requests traced, applied after the other decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall_sampling_fraction: Option<Fraction>,
+    /// Extra span tags by tag name, each from a literal, an environment variable or a request
+    /// header. Deprecated upstream in favour of `tags`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_tags: Option<BTreeMap<String, CustomTag>>,
+    /// Extra span tags by tag name; values may use Envoy command operators such as
+    /// `%REQ(x-user)%`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Names given to the client and server spans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span_name: Option<SpanName>,
+}
+
+string_enum! {
+    /// Where the value of a custom span tag comes from.
+    pub enum CustomTagType {
+        /// A fixed value (`literal`).
+        Literal = "Literal",
+        /// An environment variable of the proxy (`environment`).
+        Environment = "Environment",
+        /// A request header (`requestHeader`).
+        RequestHeader = "RequestHeader",
+    }
+}
+
+/// A span tag whose source is chosen by `type`; set the matching payload field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(transform = |s: &mut schemars::Schema| crate::schema::require(s, "type"))]
+pub struct CustomTag {
+    /// The source of the value. Defaults to `Literal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "Literal"))]
+    pub r#type: Option<CustomTagType>,
+    /// The fixed value, for `type: Literal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub literal: Option<LiteralTag>,
+    /// The environment variable, for `type: Environment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<EnvironmentTag>,
+    /// The request header, for `type: RequestHeader`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_header: Option<RequestHeaderTag>,
+}
+
+/// A tag with a fixed value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LiteralTag {
+    /// The tag value. Required.
+    pub value: String,
+}
+
+/// A tag read from an environment variable of the proxy.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentTag {
+    /// The variable name. Required.
+    pub name: String,
+    /// Value used when the variable is not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+}
+
+/// A tag read from a request header.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestHeaderTag {
+    /// The header name. Required.
+    pub name: String,
+    /// Value used when the header is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+}
+
+/// Span names; both may use Envoy command operators.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SpanName {
+    /// Name of the span for the downstream (client-facing) side. Required.
+    pub client: String,
+    /// Name of the span for the upstream (backend-facing) side. Required.
+    pub server: String,
+}
+
+/// Metrics settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Metrics {
+    /// Template for the route's stat prefix (for example `%ROUTE_NAME%`); unset keeps route
+    /// stats off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_stat_name: Option<String>,
+}
