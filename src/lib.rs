@@ -14,9 +14,11 @@ pub mod schema;
 pub mod status;
 pub mod target;
 pub mod traffic;
+pub mod validate;
 
 pub use duration::{Duration, DurationError};
 pub use policy::{BackendTrafficPolicy, BackendTrafficPolicySpec, MergeType, RoutingType};
 pub use quantity::{Quantity, QuantityError};
 pub use status::PolicyStatus;
 pub use target::{TargetRef, TargetSelector};
+pub use validate::{ValidationError, ValidationErrors};

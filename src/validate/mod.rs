@@ -1,0 +1,347 @@
+//! Client-side validation equal to the API server's: every schema constraint and every CEL
+//! rule of the upstream CRD, reported with the API server's paths and messages.
+//!
+//! [`BackendTrafficPolicy::validate`](crate::BackendTrafficPolicy::validate) runs two passes:
+//!
+//! 1. the **schema pass** walks the policy through its own `Serialize` implementation against
+//!    the schema of [`BackendTrafficPolicy::crd`](crate::BackendTrafficPolicy::crd), so every
+//!    enum, bound, length, item count, pattern, required field and list-type constraint is
+//!    checked from the same attributes that generate the CRD (one source per constraint);
+//! 2. the **rule pass** evaluates the CRD's CEL rules, written natively in Rust next to the
+//!    types they constrain, with CEL's `has()` semantics and the CRD defaults applied first.
+//!
+//! Neither pass allocates unless it finds an error.
+
+mod walker;
+
+use std::fmt;
+
+use crate::{BackendTrafficPolicy, schema::Rule};
+
+impl BackendTrafficPolicy {
+    /// Checks the policy as the API server would on create: every schema constraint and every
+    /// CEL rule of the CRD, with the CRD defaults applied first. Reports all findings.
+    ///
+    /// ```
+    /// use backend_traffic_policy::{BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef};
+    /// let mut spec = BackendTrafficPolicySpec::targeting([TargetRef::http_route("backend")]);
+    /// spec.retry = Some(backend_traffic_policy::cluster::retry::Retry { num_retries: Some(-1), ..Default::default() });
+    /// let errors = BackendTrafficPolicy::namespaced("default", "p", spec).validate().unwrap_err();
+    /// assert_eq!(
+    ///     errors.to_string(),
+    ///     "spec.retry.numRetries: Invalid value: -1: spec.retry.numRetries in body should be greater than or equal to 0"
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    /// [`ValidationErrors`] with one entry per finding.
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        walker::check_schema(self, &mut errors);
+        if errors.iter().any(ValidationError::blocks_rules) {
+            // The API server does not evaluate CEL rules on an object that failed these checks.
+            errors.push(ValidationError::new("<nil>", ErrorKind::RulesNotChecked));
+        } else {
+            let root = Path::Root;
+            self.spec.check_rules(&root.key("spec"), &mut errors);
+        }
+        errors.into_result()
+    }
+}
+
+/// What kind of problem a [`ValidationError`] reports; mirrors Kubernetes' `field.ErrorType`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A required field is missing (`Required value`).
+    Required,
+    /// A value breaks a bound, length, pattern or type (`Invalid value: <v>: <detail>`).
+    Invalid {
+        /// The offending value, formatted as the API server prints it (`-1`, `"5.4s"`).
+        value: String,
+        /// Why, in the API server's words.
+        detail: String,
+    },
+    /// A value outside an enum (`Unsupported value: "x": supported values: ...`).
+    Unsupported {
+        /// The offending value, quoted as the API server prints it.
+        value: String,
+        /// The allowed values, each formatted as the API server prints it.
+        supported: Vec<String>,
+    },
+    /// A string longer than `maxLength` (`Too long: may not be more than N bytes`).
+    TooLong {
+        /// The bound.
+        max: u64,
+    },
+    /// A list longer than `maxItems` (`Too many: N: must have at most M items`).
+    TooMany {
+        /// The number of items.
+        actual: u64,
+        /// The bound.
+        max: u64,
+    },
+    /// A repeated item of a `set` or a repeated key of a `map` list (`Duplicate value: ...`).
+    Duplicate {
+        /// The repeated item or key, formatted as the API server prints it.
+        value: String,
+    },
+    /// A value of the wrong JSON type (`Invalid value: "string": ... must be of type integer`).
+    TypeInvalid {
+        /// The offending value as the API server prints it.
+        value: String,
+        /// The type the schema wants.
+        expected: &'static str,
+        /// The type found.
+        actual: &'static str,
+    },
+    /// The schema checks found errors that stop the API server from evaluating CEL rules.
+    RulesNotChecked,
+    /// A CEL rule of the CRD does not hold (`Invalid value: "object": <message>`).
+    Rule {
+        /// The rule, with its upstream text and message.
+        rule: Rule,
+        /// The CEL type name of the value the rule sits on (`object`, `string`, `array`).
+        value_type: &'static str,
+    },
+}
+
+/// One validation finding: a field path and what is wrong there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidationError {
+    path: String,
+    kind: ErrorKind,
+}
+
+impl ValidationError {
+    /// Builds an error; `path` is Kubernetes-style (`spec.targetRefs[0].name`).
+    #[must_use]
+    pub fn new(path: impl Into<String>, kind: ErrorKind) -> Self {
+        Self { path: path.into(), kind }
+    }
+
+    /// The field path, Kubernetes-style: `spec.retry.numRetries`, `spec.targetRefs[0]`.
+    #[must_use]
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The CEL rule that failed, for rule errors.
+    #[must_use]
+    pub fn rule(&self) -> Option<&Rule> {
+        match &self.kind {
+            ErrorKind::Rule { rule, .. } => Some(rule),
+            _ => None,
+        }
+    }
+
+    /// The message after the path, exactly as the API server prints it
+    /// (`Invalid value: -1: spec.retry.numRetries in body should be greater than or equal to 0`).
+    #[must_use]
+    pub fn message(&self) -> String {
+        match &self.kind {
+            ErrorKind::Required => "Required value".to_owned(),
+            ErrorKind::Invalid { value, detail } => format!("Invalid value: {value}: {detail}"),
+            ErrorKind::Unsupported { value, supported } => {
+                format!("Unsupported value: {value}: supported values: {}", supported.join(", "))
+            }
+            ErrorKind::TooLong { max } => {
+                format!("Too long: may not be more than {max} {}", if *max == 1 { "byte" } else { "bytes" })
+            }
+            ErrorKind::TooMany { actual, max } => format!("Too many: {actual}: must have at most {max} items"),
+            ErrorKind::Duplicate { value } => format!("Duplicate value: {value}"),
+            ErrorKind::TypeInvalid { value, expected, actual } => {
+                format!("Invalid value: {value}: {} in body must be of type {expected}: \"{actual}\"", self.path)
+            }
+            ErrorKind::RulesNotChecked => "Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation".to_owned(),
+            ErrorKind::Rule { rule, value_type } => format!("Invalid value: {value_type:?}: {}", rule.message),
+        }
+    }
+
+    /// Errors after which the API server skips CEL rules (its `hasBlockingErr`).
+    fn blocks_rules(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Required
+                | ErrorKind::Unsupported { .. }
+                | ErrorKind::TooLong { .. }
+                | ErrorKind::TooMany { .. }
+                | ErrorKind::TypeInvalid { .. }
+        )
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Every finding of one validation, in the order they were found. Displays one per line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ValidationErrors(Vec<ValidationError>);
+
+impl ValidationErrors {
+    /// The findings.
+    #[must_use]
+    pub fn errors(&self) -> &[ValidationError] {
+        &self.0
+    }
+
+    /// Iterates over the findings.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.0.iter()
+    }
+
+    /// Number of findings.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// `true` when there is no finding.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds a finding.
+    pub fn push(&mut self, error: ValidationError) {
+        self.0.push(error);
+    }
+
+    /// `Ok(())` without findings, else `Err(self)`.
+    ///
+    /// # Errors
+    /// When there is at least one finding.
+    pub fn into_result(self) -> Result<(), Self> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+impl IntoIterator for ValidationErrors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// A field path built on the stack while walking; rendered to text only for an error.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Path<'a> {
+    /// The object itself.
+    Root,
+    /// A named field of the parent.
+    Key(&'a Path<'a>, &'a str),
+    /// An item of the parent list.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The path of field `key` below this one.
+    pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The path of item `index` below this one.
+    pub(crate) fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// `spec.targetRefs[0].name`.
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.render_into(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, index) => {
+                parent.render_into(out);
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
+    }
+}
+
+impl ValidationErrors {
+    /// Records that `rule` does not hold on the value at `path` (of CEL type `value_type`).
+    pub(crate) fn rule(&mut self, path: &Path<'_>, rule: Rule, value_type: &'static str) {
+        self.push(ValidationError::new(path.render(), ErrorKind::Rule { rule, value_type }));
+    }
+
+    /// Records `rule` at `path` when `holds` is false; the common shape of a rule check.
+    pub(crate) fn check(&mut self, holds: bool, path: &Path<'_>, rule: Rule) {
+        if !holds {
+            self.rule(path, rule, "object");
+        }
+    }
+}
+
+/// Native evaluation of the CEL rules attached to a type and to the types below it.
+///
+/// Implementations read the typed value with CEL's semantics: `has(x)` is `x.is_some()` (an
+/// empty list is present), a field the CRD defaults is read with its default when absent, and
+/// durations and quantities compare by value.
+pub(crate) trait CheckRules {
+    /// Pushes one error per rule that does not hold, at the path the API server reports.
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors);
+}
+
+impl<T: CheckRules> CheckRules for Option<T> {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        if let Some(value) = self {
+            value.check_rules(path, errors);
+        }
+    }
+}
+
+impl<T: CheckRules> CheckRules for Vec<T> {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        for (i, item) in self.iter().enumerate() {
+            item.check_rules(&path.index(i), errors);
+        }
+    }
+}

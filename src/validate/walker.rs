@@ -1,0 +1,1125 @@
+//! The schema pass: walks a policy through its `Serialize` implementation against the compiled
+//! schema of [`BackendTrafficPolicy::crd`], reporting what the API server's OpenAPI validation
+//! reports, with its messages. Allocates only when it records an error.
+
+use std::{fmt::Write as _, sync::OnceLock};
+
+use serde::{
+    Serialize,
+    ser::{self, Impossible},
+};
+use serde_json::Value;
+
+use super::{ErrorKind, Path, ValidationError, ValidationErrors};
+use crate::BackendTrafficPolicy;
+
+/// Runs the schema pass over `policy`.
+pub(super) fn check_schema(policy: &BackendTrafficPolicy, errors: &mut ValidationErrors) {
+    let root = Path::Root;
+    let node = compiled();
+    // `Serialize` of our types never fails; the walker records problems in `errors` instead.
+    let _ = policy.serialize(Walker { node, path: &root, errors });
+}
+
+/// The compiled schema of the CRD, built on first use.
+fn compiled() -> &'static Node {
+    static ROOT: OnceLock<Node> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let crd = BackendTrafficPolicy::crd();
+        let schema = crd
+            .spec
+            .versions
+            .first()
+            .and_then(|v| v.schema.as_ref())
+            .and_then(|s| s.open_api_v3_schema.as_ref())
+            .and_then(|s| serde_json::to_value(s).ok())
+            .unwrap_or(Value::Null);
+        Node::compile(&schema)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiled schema.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Object,
+    Array,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    IntOrString,
+}
+
+impl Ty {
+    fn name(self) -> &'static str {
+        match self {
+            Ty::Object => "object",
+            Ty::Array => "array",
+            Ty::String => "string",
+            Ty::Integer => "integer",
+            Ty::Number => "number",
+            Ty::Boolean => "boolean",
+            Ty::IntOrString => "int-or-string",
+        }
+    }
+}
+
+#[derive(Debug)]
+enum ListKind {
+    Atomic,
+    Set,
+    Map(Vec<String>),
+}
+
+/// A pattern with a native matcher for the hot ones and the regex engine for the rest.
+#[derive(Debug)]
+struct Pattern {
+    source: String,
+    matcher: Matcher,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Duration,
+    PositiveQuantity,
+    Regex(regex::Regex),
+    /// A pattern the regex engine cannot compile; reported as such instead of panicking.
+    Broken,
+}
+
+impl Pattern {
+    fn new(source: &str) -> Self {
+        let matcher = if source == crate::duration::DURATION_PATTERN {
+            Matcher::Duration
+        } else if source == crate::quantity::POSITIVE_QUANTITY_PATTERN {
+            Matcher::PositiveQuantity
+        } else {
+            regex::Regex::new(source).map_or(Matcher::Broken, Matcher::Regex)
+        };
+        Self { source: source.to_owned(), matcher }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        match &self.matcher {
+            Matcher::Duration => crate::duration::parse(s).is_ok(),
+            Matcher::PositiveQuantity => crate::quantity::is_positive_quantity(s),
+            Matcher::Regex(re) => re.is_match(s),
+            Matcher::Broken => false,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Node {
+    ty: Option<Ty>,
+    /// Object nodes without declared properties (`metadata`) and free JSON are not walked.
+    opaque: bool,
+    properties: Vec<(String, Node)>,
+    /// Required properties without a default, as indices into `properties`.
+    required: Vec<usize>,
+    additional: Option<Box<Node>>,
+    items: Option<Box<Node>>,
+    enum_values: Option<Vec<Value>>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    min_items: Option<u64>,
+    max_items: Option<u64>,
+    patterns: Vec<Pattern>,
+    list: Option<ListKind>,
+    has_default: bool,
+}
+
+impl Node {
+    fn compile(schema: &Value) -> Node {
+        let get = |k: &str| schema.get(k);
+        let mut node = Node {
+            has_default: get("default").is_some(),
+            enum_values: get("enum").and_then(Value::as_array).cloned(),
+            minimum: get("minimum").and_then(Value::as_f64),
+            maximum: get("maximum").and_then(Value::as_f64),
+            min_length: get("minLength").and_then(Value::as_u64),
+            max_length: get("maxLength").and_then(Value::as_u64),
+            min_items: get("minItems").and_then(Value::as_u64),
+            max_items: get("maxItems").and_then(Value::as_u64),
+            ..Node::default()
+        };
+        if let Some(p) = get("pattern").and_then(Value::as_str) {
+            node.patterns.push(Pattern::new(p));
+        }
+        for part in get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(p) = part.get("pattern").and_then(Value::as_str) {
+                node.patterns.push(Pattern::new(p));
+            }
+            if node.enum_values.is_none() {
+                node.enum_values = part.get("enum").and_then(Value::as_array).cloned();
+            }
+        }
+        node.ty = if get("x-kubernetes-int-or-string") == Some(&Value::Bool(true)) {
+            Some(Ty::IntOrString)
+        } else {
+            match get("type").and_then(Value::as_str) {
+                Some("object") => Some(Ty::Object),
+                Some("array") => Some(Ty::Array),
+                Some("string") => Some(Ty::String),
+                Some("integer") => Some(Ty::Integer),
+                Some("number") => Some(Ty::Number),
+                Some("boolean") => Some(Ty::Boolean),
+                _ => None,
+            }
+        };
+        if let Some(props) = get("properties").and_then(Value::as_object) {
+            node.properties = props.iter().map(|(k, v)| (k.clone(), Node::compile(v))).collect();
+        }
+        if let Some(extra) = get("additionalProperties").filter(|v| v.is_object()) {
+            node.additional = Some(Box::new(Node::compile(extra)));
+        }
+        if let Some(items) = get("items") {
+            node.items = Some(Box::new(Node::compile(items)));
+        }
+        node.opaque = get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true))
+            || (node.ty == Some(Ty::Object) && node.properties.is_empty() && node.additional.is_none())
+            || node.ty.is_none();
+        for name in get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            if let Some(i) = node.properties.iter().position(|(k, _)| k == name)
+                && !node.properties[i].1.has_default
+            {
+                node.required.push(i);
+            }
+        }
+        node.list = match get("x-kubernetes-list-type").and_then(Value::as_str) {
+            Some("set") => Some(ListKind::Set),
+            Some("map") => Some(ListKind::Map(
+                get("x-kubernetes-list-map-keys")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            )),
+            Some(_) => Some(ListKind::Atomic),
+            None => None,
+        };
+        node
+    }
+
+    fn property(&self, key: &str) -> Option<(usize, &Node)> {
+        self.properties.iter().enumerate().find(|(_, (k, _))| k == key).map(|(i, (_, n))| (i, n))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting values as the API server (Go's fmt) prints them.
+
+/// Go's `%q` for a string.
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%v` for a float64: shortest representation, exponent form from 1e21 down to 1e6 and
+/// below 1e-4, as `strconv.FormatFloat(f, 'g', -1, 64)` does.
+pub(crate) fn go_float(f: f64) -> String {
+    if f == 0.0 {
+        return "0".into();
+    }
+    if !f.is_finite() {
+        return if f.is_nan() {
+            "NaN".into()
+        } else if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, like Go's shortest formatting.
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    } else {
+        format!("{f}")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walker.
+
+/// Never produced: the walker records problems instead of failing. Serde needs an error type.
+#[derive(Debug)]
+pub(crate) struct Never;
+
+impl std::fmt::Display for Never {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("schema walk stopped")
+    }
+}
+
+impl std::error::Error for Never {}
+
+impl ser::Error for Never {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Never
+    }
+}
+
+struct Walker<'a, 'p> {
+    node: &'a Node,
+    path: &'p Path<'p>,
+    errors: &'a mut ValidationErrors,
+}
+
+impl Walker<'_, '_> {
+    fn push(&mut self, kind: ErrorKind) {
+        self.errors.push(ValidationError::new(self.path.render(), kind));
+    }
+
+    fn invalid(&mut self, value: String, detail: String) {
+        self.push(ErrorKind::Invalid { value, detail });
+    }
+
+    /// Checks the JSON type; returns `false` (after recording) when it does not fit.
+    fn check_type(&mut self, actual: Ty, value: impl FnOnce() -> String) -> bool {
+        let fits = match (self.node.ty, actual) {
+            (None, _) => true,
+            (Some(Ty::IntOrString), Ty::Integer | Ty::String) => true,
+            (Some(Ty::Number), Ty::Integer) => true,
+            (Some(expected), actual) => expected == actual,
+        };
+        if !fits {
+            let expected = self.node.ty.map_or("any", Ty::name);
+            self.push(ErrorKind::TypeInvalid { value: value(), expected, actual: actual.name() });
+        }
+        fits
+    }
+
+    fn check_enum(&mut self, matches: impl Fn(&Value) -> bool, value: impl FnOnce() -> String) {
+        if let Some(values) = &self.node.enum_values
+            && !values.iter().any(matches)
+        {
+            let supported = values
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => go_quote(s),
+                    other => go_quote(&other.to_string()),
+                })
+                .collect();
+            self.push(ErrorKind::Unsupported { value: value(), supported });
+        }
+    }
+
+    fn check_number(&mut self, f: f64, shown: impl Fn() -> String) {
+        if let Some(min) = self.node.minimum
+            && f < min
+        {
+            let detail = format!("{} in body should be greater than or equal to {}", self.path.render(), go_float(min));
+            self.invalid(shown(), detail);
+        }
+        if let Some(max) = self.node.maximum
+            && f > max
+        {
+            let detail = format!("{} in body should be less than or equal to {}", self.path.render(), go_float(max));
+            self.invalid(shown(), detail);
+        }
+    }
+
+    fn int(self, v: i128) -> Result<(), Never> {
+        let mut this = self;
+        if !this.check_type(Ty::Integer, || v.to_string()) {
+            return Ok(());
+        }
+        if this.node.ty == Some(Ty::IntOrString) {
+            return Ok(()); // the API server does not pattern-check the integer form
+        }
+        this.check_enum(|e| e.as_i64().is_some_and(|x| i128::from(x) == v), || v.to_string());
+        // i128 -> f64 is exact for every value a JSON integer field can hold here.
+        #[allow(clippy::cast_precision_loss)]
+        let f = v as f64;
+        this.check_number(f, || v.to_string());
+        Ok(())
+    }
+
+    fn float(self, v: f64) -> Result<(), Never> {
+        let mut this = self;
+        let integral = v.fract() == 0.0;
+        let actual = if integral { Ty::Integer } else { Ty::Number };
+        if !this.check_type(actual, || go_float(v)) {
+            return Ok(());
+        }
+        this.check_enum(|e| e.as_f64() == Some(v), || go_float(v));
+        this.check_number(v, || go_float(v));
+        Ok(())
+    }
+
+    fn string(self, s: &str) -> Result<(), Never> {
+        let mut this = self;
+        if !this.check_type(Ty::String, || go_quote(s)) {
+            return Ok(());
+        }
+        this.check_enum(|e| e.as_str() == Some(s), || go_quote(s));
+        let needs_len = this.node.min_length.is_some() || this.node.max_length.is_some();
+        if needs_len {
+            let chars = s.chars().count() as u64;
+            if let Some(min) = this.node.min_length
+                && chars < min
+            {
+                let detail = format!("{} in body should be at least {min} chars long", this.path.render());
+                this.invalid(go_quote(s), detail);
+            }
+            if let Some(max) = this.node.max_length
+                && chars > max
+            {
+                this.push(ErrorKind::TooLong { max });
+            }
+        }
+        for pattern in &this.node.patterns {
+            if !pattern.is_match(s) {
+                let detail = format!("{} in body should match '{}'", this.path.render(), pattern.source);
+                this.errors
+                    .push(ValidationError::new(this.path.render(), ErrorKind::Invalid { value: go_quote(s), detail }));
+            }
+        }
+        Ok(())
+    }
+}
+
+macro_rules! ints {
+    ($($method:ident: $t:ty),*) => {$(
+        fn $method(self, v: $t) -> Result<(), Never> {
+            self.int(i128::from(v))
+        }
+    )*};
+}
+
+impl<'a, 'p> ser::Serializer for Walker<'a, 'p> {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = SeqWalker<'a, 'p>;
+    type SerializeTuple = SeqWalker<'a, 'p>;
+    type SerializeTupleStruct = SeqWalker<'a, 'p>;
+    type SerializeTupleVariant = SeqWalker<'a, 'p>;
+    type SerializeMap = MapWalker<'a, 'p>;
+    type SerializeStruct = StructWalker<'a, 'p>;
+    type SerializeStructVariant = StructWalker<'a, 'p>;
+
+    ints!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64, serialize_i128: i128,
+          serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64);
+
+    fn serialize_u128(self, v: u128) -> Result<(), Never> {
+        self.int(i128::try_from(v).unwrap_or(i128::MAX))
+    }
+    fn serialize_bool(mut self, v: bool) -> Result<(), Never> {
+        self.check_type(Ty::Boolean, || v.to_string());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Never> {
+        self.float(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Never> {
+        self.float(v)
+    }
+    fn serialize_char(self, v: char) -> Result<(), Never> {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Never> {
+        self.string(v)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Never> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Never> {
+        self.string(variant)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<(), Never> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Never> {
+        value.serialize(self)
+    }
+    fn serialize_seq(mut self, len: Option<usize>) -> Result<SeqWalker<'a, 'p>, Never> {
+        let fits = self.check_type(Ty::Array, || "\"array\"".into());
+        Ok(SeqWalker::new(self, fits, len))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<SeqWalker<'a, 'p>, Never> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<SeqWalker<'a, 'p>, Never> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        len: usize,
+    ) -> Result<SeqWalker<'a, 'p>, Never> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_map(mut self, _: Option<usize>) -> Result<MapWalker<'a, 'p>, Never> {
+        let fits = self.check_type(Ty::Object, || "\"object\"".into());
+        Ok(MapWalker { walker: self, fits })
+    }
+    fn serialize_struct(mut self, _: &'static str, _: usize) -> Result<StructWalker<'a, 'p>, Never> {
+        let fits = self.check_type(Ty::Object, || "\"object\"".into());
+        Ok(StructWalker { walker: self, fits, seen: 0 })
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        len: usize,
+    ) -> Result<StructWalker<'a, 'p>, Never> {
+        self.serialize_struct(name, len)
+    }
+}
+
+/// Walks the fields of an object; tracks which required fields were written.
+struct StructWalker<'a, 'p> {
+    walker: Walker<'a, 'p>,
+    fits: bool,
+    /// Bit `i` set when the `i`-th entry of `required` was seen (objects have few required fields).
+    seen: u128,
+}
+
+impl StructWalker<'_, '_> {
+    fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) {
+        let node = self.walker.node;
+        if !self.fits || node.opaque {
+            return;
+        }
+        let Some((index, child)) = node.property(key) else { return };
+        if let Some(bit) = node.required.iter().position(|&r| r == index) {
+            self.seen |= 1u128 << bit.min(127);
+        }
+        if child.opaque {
+            return;
+        }
+        let path = self.walker.path.key(key);
+        let _ = value.serialize(Walker { node: child, path: &path, errors: self.walker.errors });
+    }
+
+    fn finish(self) {
+        if !self.fits || self.walker.node.opaque {
+            return;
+        }
+        let node = self.walker.node;
+        for (bit, &index) in node.required.iter().enumerate() {
+            if self.seen & (1u128 << bit.min(127)) == 0 {
+                let key = node.properties.get(index).map_or("", |(k, _)| k.as_str());
+                let path = self.walker.path.key(key);
+                self.walker.errors.push(ValidationError::new(path.render(), ErrorKind::Required));
+            }
+        }
+    }
+}
+
+impl ser::SerializeStruct for StructWalker<'_, '_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Never> {
+        self.field(key, value);
+        Ok(())
+    }
+    fn skip_field(&mut self, _: &'static str) -> Result<(), Never> {
+        Ok(())
+    }
+    fn end(self) -> Result<(), Never> {
+        self.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for StructWalker<'_, '_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Never> {
+        self.field(key, value);
+        Ok(())
+    }
+    fn end(self) -> Result<(), Never> {
+        self.finish();
+        Ok(())
+    }
+}
+
+/// Walks free-form maps (`matchLabels`, `customTags`, and objects written through a map).
+struct MapWalker<'a, 'p> {
+    walker: Walker<'a, 'p>,
+    fits: bool,
+}
+
+impl ser::SerializeMap for MapWalker<'_, '_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), Never> {
+        // Maps are written with `serialize_entry`, which has the key at hand.
+        Ok(())
+    }
+    fn serialize_entry<K: ?Sized + Serialize, V: ?Sized + Serialize>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) -> Result<(), Never> {
+        let node = self.walker.node;
+        if !self.fits || node.opaque {
+            return Ok(());
+        }
+        // A struct written as a map (kube's root object) has properties; a free map has a
+        // schema for its values.
+        let mut key_text = KeyText::default();
+        let _ = key.serialize(&mut key_text);
+        let Some(key_str) = key_text.get() else { return Ok(()) };
+        let child = if node.properties.is_empty() {
+            node.additional.as_deref()
+        } else {
+            node.property(key_str).map(|(_, n)| n)
+        };
+        let Some(child) = child.filter(|c| !c.opaque) else { return Ok(()) };
+        let path = self.walker.path.key(key_str);
+        let _ = value.serialize(Walker { node: child, path: &path, errors: self.walker.errors });
+        Ok(())
+    }
+    fn end(self) -> Result<(), Never> {
+        Ok(())
+    }
+}
+
+/// Captures a string map key without allocating when it fits in a small buffer.
+struct KeyText {
+    buf: [u8; 128],
+    len: usize,
+    long: Option<String>,
+}
+
+impl Default for KeyText {
+    fn default() -> Self {
+        Self { buf: [0; 128], len: 0, long: None }
+    }
+}
+
+impl KeyText {
+    fn get(&self) -> Option<&str> {
+        match &self.long {
+            Some(s) => Some(s.as_str()),
+            None => std::str::from_utf8(self.buf.get(..self.len)?).ok(),
+        }
+    }
+    fn set(&mut self, s: &str) {
+        if let Some(slot) = self.buf.get_mut(..s.len()) {
+            slot.copy_from_slice(s.as_bytes());
+            self.len = s.len();
+        } else {
+            self.long = Some(s.to_owned());
+        }
+    }
+}
+
+impl ser::Serializer for &mut KeyText {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = Impossible<(), Never>;
+    type SerializeTuple = Impossible<(), Never>;
+    type SerializeTupleStruct = Impossible<(), Never>;
+    type SerializeTupleVariant = Impossible<(), Never>;
+    type SerializeMap = Impossible<(), Never>;
+    type SerializeStruct = Impossible<(), Never>;
+    type SerializeStructVariant = Impossible<(), Never>;
+    fn serialize_str(self, v: &str) -> Result<(), Never> {
+        self.set(v);
+        Ok(())
+    }
+    fn serialize_bool(self, _: bool) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_char(self, v: char) -> Result<(), Never> {
+        self.set(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_none(self) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), Never> {
+        self.set(v);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, v: &T) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Never> {
+        Err(Never)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Never> {
+        Err(Never)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Never> {
+        Err(Never)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Never> {
+        Err(Never)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists: item counts, and uniqueness for `set` and `map` lists through 64-bit fingerprints kept
+// on the stack (a small heap buffer only for lists longer than the inline capacity).
+
+const INLINE: usize = 32;
+
+struct SeqWalker<'a, 'p> {
+    walker: Walker<'a, 'p>,
+    fits: bool,
+    index: usize,
+    inline: [u64; INLINE],
+    spill: Vec<u64>,
+}
+
+impl<'a, 'p> SeqWalker<'a, 'p> {
+    fn new(walker: Walker<'a, 'p>, fits: bool, _len: Option<usize>) -> Self {
+        Self { walker, fits, index: 0, inline: [0; INLINE], spill: Vec::new() }
+    }
+
+    fn seen_before(&mut self, print: u64) -> bool {
+        let count = self.index;
+        let inline = self.inline.get(..count.min(INLINE)).unwrap_or(&[]);
+        if inline.contains(&print) || self.spill.contains(&print) {
+            return true;
+        }
+        match self.inline.get_mut(count) {
+            Some(slot) => *slot = print,
+            None => self.spill.push(print),
+        }
+        false
+    }
+
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) {
+        if !self.fits {
+            return;
+        }
+        let node = self.walker.node;
+        let index = self.index;
+        let path = self.walker.path.index(index);
+        let duplicate = match &node.list {
+            Some(ListKind::Set) => {
+                let mut h = Fingerprint::new(None);
+                value.serialize(&mut h).is_ok() && self.seen_before(h.finish())
+            }
+            Some(ListKind::Map(keys)) => {
+                let mut h = Fingerprint::new(Some(keys));
+                value.serialize(&mut h).is_ok() && self.seen_before(h.finish())
+            }
+            _ => false,
+        };
+        if duplicate {
+            let shown = duplicate_value(value, node.list.as_ref());
+            self.walker.errors.push(ValidationError::new(path.render(), ErrorKind::Duplicate { value: shown }));
+        }
+        if let Some(items) = node.items.as_deref().filter(|n| !n.opaque) {
+            let _ = value.serialize(Walker { node: items, path: &path, errors: self.walker.errors });
+        }
+        self.index += 1;
+    }
+
+    fn finish(mut self) {
+        if !self.fits {
+            return;
+        }
+        let count = self.index as u64;
+        if let Some(max) = self.walker.node.max_items
+            && count > max
+        {
+            self.walker.push(ErrorKind::TooMany { actual: count, max });
+        }
+        if let Some(min) = self.walker.node.min_items
+            && count < min
+        {
+            let detail = format!("{} in body should have at least {min} items", self.walker.path.render());
+            self.walker.invalid(count.to_string(), detail);
+        }
+    }
+}
+
+/// How the API server prints a duplicate: the item itself for a set, the key fields of a map
+/// list as a Go map literal.
+fn duplicate_value<T: ?Sized + Serialize>(value: &T, list: Option<&ListKind>) -> String {
+    let json = serde_json::to_value(value).unwrap_or(Value::Null);
+    match (list, &json) {
+        (Some(ListKind::Map(keys)), Value::Object(map)) => {
+            let mut out = String::from("map[string]interface {}{");
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let shown = match map.get(key) {
+                    Some(Value::String(s)) => go_quote(s),
+                    Some(other) => other.to_string(),
+                    None => "interface {}(nil)".into(),
+                };
+                let _ = write!(out, "{}:{shown}", go_quote(key));
+            }
+            out.push('}');
+            out
+        }
+        (_, Value::String(s)) => go_quote(s),
+        (_, other) => other.to_string(),
+    }
+}
+
+macro_rules! seq_impl {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqWalker<'_, '_> {
+            type Ok = ();
+            type Error = Never;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Never> {
+                self.element(value);
+                Ok(())
+            }
+            fn end(self) -> Result<(), Never> {
+                self.finish();
+                Ok(())
+            }
+        }
+    )*};
+}
+seq_impl!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// FNV-1a over the scalars of an item (or of its key fields, for map lists).
+struct Fingerprint<'k> {
+    hash: u64,
+    keys: Option<&'k [String]>,
+    depth: u8,
+}
+
+impl<'k> Fingerprint<'k> {
+    fn new(keys: Option<&'k Vec<String>>) -> Self {
+        Self { hash: 0xcbf2_9ce4_8422_2325, keys: keys.map(Vec::as_slice), depth: 0 }
+    }
+    fn bytes(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.hash ^= u64::from(*b);
+            self.hash = self.hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.hash ^= 0xff;
+        self.hash = self.hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+struct FingerprintStruct<'f, 'k> {
+    fp: &'f mut Fingerprint<'k>,
+}
+
+impl ser::SerializeStruct for FingerprintStruct<'_, '_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Never> {
+        let keep = self.fp.keys.is_none_or(|keys| keys.iter().any(|k| k == key));
+        if keep {
+            self.fp.bytes(key.as_bytes());
+            self.fp.depth += 1;
+            let r = value.serialize(&mut *self.fp);
+            self.fp.depth -= 1;
+            r?;
+        }
+        Ok(())
+    }
+    fn end(self) -> Result<(), Never> {
+        Ok(())
+    }
+}
+
+impl<'f, 'k> ser::Serializer for &'f mut Fingerprint<'k> {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = Impossible<(), Never>;
+    type SerializeTuple = Impossible<(), Never>;
+    type SerializeTupleStruct = Impossible<(), Never>;
+    type SerializeTupleVariant = Impossible<(), Never>;
+    type SerializeMap = Impossible<(), Never>;
+    type SerializeStruct = FingerprintStruct<'f, 'k>;
+    type SerializeStructVariant = Impossible<(), Never>;
+    fn serialize_str(self, v: &str) -> Result<(), Never> {
+        self.bytes(b"s");
+        self.bytes(v.as_bytes());
+        Ok(())
+    }
+    fn serialize_bool(self, v: bool) -> Result<(), Never> {
+        self.bytes(if v { b"t" } else { b"f" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Never> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Never> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Never> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Never> {
+        self.bytes(b"i");
+        self.bytes(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Never> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Never> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Never> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Never> {
+        self.bytes(b"u");
+        self.bytes(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Never> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Never> {
+        self.bytes(b"d");
+        self.bytes(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Never> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Never> {
+        self.bytes(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Never> {
+        self.bytes(b"n");
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        self.bytes(b"n");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Never> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), Never> {
+        self.serialize_str(v)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, v: &T) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Never> {
+        Err(Never)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Never> {
+        Err(Never)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<FingerprintStruct<'f, 'k>, Never> {
+        // Only the item itself (depth 0) is a struct; nested objects are not list-map keys.
+        if self.depth > 0 {
+            return Err(Never);
+        }
+        Ok(FingerprintStruct { fp: self })
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Never> {
+        Err(Never)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_go() {
+        // (value, Go's fmt %v); from the Go playground's output of fmt.Println(float64(x)).
+        let cases: &[(f64, &str)] = &[
+            (0.0, "0"),
+            (1.0, "1"),
+            (100.0, "100"),
+            (599.0, "599"),
+            (65535.0, "65535"),
+            (999_999.0, "999999"),
+            (5_000_011.0, "5.000011e+06"),
+            (1_000_000.0, "1e+06"),
+            (4_294_967_295.0, "4.294967295e+09"),
+            (2_147_483_647.0, "2.147483647e+09"),
+            (0.5, "0.5"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(go_float(*value), *expected, "{value}");
+        }
+        assert_eq!(go_quote("a\"b\n\u{0}"), "\"a\\\"b\\n\\x00\"");
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        fn walk(node: &Node, out: &mut Vec<String>) {
+            out.extend(node.patterns.iter().filter(|p| matches!(p.matcher, Matcher::Broken)).map(|p| p.source.clone()));
+            node.properties.iter().for_each(|(_, n)| walk(n, out));
+            node.items.iter().chain(node.additional.iter()).for_each(|n| walk(n, out));
+        }
+        let mut broken = Vec::new();
+        walk(compiled(), &mut broken);
+        assert!(broken.is_empty(), "patterns the regex engine rejects: {broken:?}");
+    }
+}
