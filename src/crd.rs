@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 /// Rewrites the schema of every version (see [`crate::BackendTrafficPolicy::crd`]).
 pub(crate) fn normalized(mut crd: CustomResourceDefinition) -> CustomResourceDefinition {
+    crd.spec.names.list_kind = Some(format!("{}List", crd.spec.names.kind));
     for version in &mut crd.spec.versions {
         let Some(props) = version.schema.as_mut().and_then(|s| s.open_api_v3_schema.as_mut()) else {
             continue;

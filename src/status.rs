@@ -25,10 +25,7 @@ pub struct AncestorStatus {
     #[schemars(length(min = 1, max = 253), regex(pattern = schema::CONTROLLER_PATTERN))]
     pub controller_name: String,
     /// Conditions such as `Accepted`, one per type, 1 to 8.
-    #[schemars(
-        length(min = 1, max = 8),
-        extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["type"])
-    )]
+    #[schemars(schema_with = "schema::ancestor_conditions")]
     pub conditions: Vec<Condition>,
 }
 
