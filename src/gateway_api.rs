@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     macros::string_enum,
     schema::{self, Rule},
+    validate::{CheckRules, Path, ValidationErrors},
 };
 
 /// Gateway API rule on [`Fraction`].
@@ -49,6 +50,18 @@ impl Fraction {
     #[must_use]
     pub fn percent(percent: i32) -> Self {
         Self { numerator: percent, denominator: None }
+    }
+
+    /// The denominator as the API server sees it: the CRD default 100 when absent.
+    fn denominator_or_default(&self) -> i32 {
+        self.denominator.unwrap_or(100)
+    }
+}
+
+/// R15, with the CRD default of `denominator` applied first.
+impl CheckRules for Fraction {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.numerator <= self.denominator_or_default(), path, R15);
     }
 }
 
@@ -128,6 +141,19 @@ pub struct HttpPathModifier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 1024))]
     pub replace_prefix_match: Option<String>,
+}
+
+/// R54-R57: `type` and the replacement field it names go together. `type` is compared by its
+/// wire text, so an unknown type behaves as the CEL string it is.
+impl CheckRules for HttpPathModifier {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let full = self.r#type.as_str() == "ReplaceFullPath";
+        let prefix = self.r#type.as_str() == "ReplacePrefixMatch";
+        errors.check(!full || self.replace_full_path.is_some(), path, R54);
+        errors.check(self.replace_full_path.is_none() || full, path, R55);
+        errors.check(!prefix || self.replace_prefix_match.is_some(), path, R56);
+        errors.check(self.replace_prefix_match.is_none() || prefix, path, R57);
+    }
 }
 
 string_enum! {

@@ -14,12 +14,13 @@ use crate::{
     macros::string_enum,
     schema::Rule,
     status::PolicyStatus,
-    target::{TargetRef, TargetSelector},
+    target::{GATEWAY_API_GROUP, TargetRef, TargetSelector},
     traffic::{
         admission_control::AdmissionControl, bandwidth_limit::BandwidthLimit, compression::Compression,
         fault_injection::FaultInjection, http_upgrade::HttpUpgrade, rate_limit::RateLimit,
         request_buffer::RequestBuffer, response_override::ResponseOverride, telemetry::Telemetry,
     },
+    validate::{CheckRules, Path, ValidationErrors},
 };
 
 pub(crate) const R01: Rule = Rule {
@@ -235,5 +236,75 @@ impl BackendTrafficPolicy {
     #[must_use]
     pub fn crd() -> CustomResourceDefinition {
         crate::crd::normalized(<Self as kube::CustomResourceExt>::crd())
+    }
+}
+
+/// The kinds R03 and R05 accept as targets.
+const TARGET_KINDS: &[&str] = &["Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "UDPRoute", "TCPRoute", "TLSRoute"];
+/// The route kinds R06 requires with `mergeType`.
+const ROUTE_KINDS: &[&str] = &["HTTPRoute", "GRPCRoute", "UDPRoute", "TCPRoute", "TLSRoute"];
+/// The kinds R09 accepts with `admissionControl`.
+const ADMISSION_CONTROL_KINDS: &[&str] = &["Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute"];
+
+impl BackendTrafficPolicySpec {
+    /// `true` when every target named by `targetRef`, `targetRefs` and `targetSelectors` (those
+    /// present) has a kind in `kinds`: the shape of R06 and R09.
+    fn all_target_kinds_in(&self, kinds: &[&str]) -> bool {
+        self.target_ref.as_ref().is_none_or(|r| kinds.contains(&r.kind.as_str()))
+            && self.target_refs.as_deref().is_none_or(|refs| refs.iter().all(|r| kinds.contains(&r.kind.as_str())))
+            && self.target_selectors.as_deref().is_none_or(|sels| sels.iter().all(|s| kinds.contains(&s.kind.as_str())))
+    }
+}
+
+/// The spec-level rules R01-R10 in order, then the rules below each field in declaration order:
+/// target selectors (R62, R63), the cluster settings, `mergeType` (R43), rate limits (R44-R47),
+/// bandwidth limit (R14), fault injection (R16-R18), admission control (R11-R13), response
+/// overrides (R48-R61), upgrades (R28) and the telemetry fractions (R15).
+///
+/// `has()` is `is_some()`: an empty list is present (R01 counts `targetRefs: []`, R07 fails on
+/// `compression: []` with a compressor); only R01's `targetSelectors` and R08's `httpUpgrade`
+/// also test the size.
+impl CheckRules for BackendTrafficPolicySpec {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let target_ref = self.target_ref.as_ref();
+        let target_refs = self.target_refs.as_deref();
+
+        let one_of_refs = target_ref.is_some() != target_refs.is_some();
+        let selectors = self.target_selectors.as_deref().is_some_and(|s| !s.is_empty());
+        errors.check(one_of_refs || selectors, path, R01);
+        errors.check(target_ref.is_none_or(|r| r.group == GATEWAY_API_GROUP), path, R02);
+        errors.check(target_ref.is_none_or(|r| TARGET_KINDS.contains(&r.kind.as_str())), path, R03);
+        errors.check(target_refs.is_none_or(|refs| refs.iter().all(|r| r.group == GATEWAY_API_GROUP)), path, R04);
+        let kinds_ok = target_refs.is_none_or(|refs| refs.iter().all(|r| TARGET_KINDS.contains(&r.kind.as_str())));
+        errors.check(kinds_ok, path, R05);
+        errors.check(self.merge_type.is_none() || self.all_target_kinds_in(ROUTE_KINDS), path, R06);
+        errors.check(self.compression.is_none() || self.compressor.is_none(), path, R07);
+        let upgrades = self.http_upgrade.as_deref().is_some_and(|u| !u.is_empty());
+        errors.check(self.request_buffer.is_none() || !upgrades, path, R08);
+        let admission_ok = self.admission_control.is_none() || self.all_target_kinds_in(ADMISSION_CONTROL_KINDS);
+        errors.check(admission_ok, path, R09);
+        let predictive = self
+            .connection
+            .as_ref()
+            .and_then(|c| c.preconnect.as_ref())
+            .is_some_and(|p| p.predictive_percent.is_some());
+        let random_or_round_robin =
+            self.load_balancer.as_ref().is_some_and(|lb| matches!(lb.r#type.as_str(), "Random" | "RoundRobin"));
+        errors.check(!predictive || random_or_round_robin, path, R10);
+
+        self.target_selectors.check_rules(&path.key("targetSelectors"), errors);
+        crate::cluster::check_cluster_rules(self, path, errors);
+        if let Some(merge_type) = &self.merge_type
+            && merge_type.as_str() == "Replace"
+        {
+            errors.rule(&path.key("mergeType"), R43, "string");
+        }
+        self.rate_limit.check_rules(&path.key("rateLimit"), errors);
+        self.bandwidth_limit.check_rules(&path.key("bandwidthLimit"), errors);
+        self.fault_injection.check_rules(&path.key("faultInjection"), errors);
+        self.admission_control.check_rules(&path.key("admissionControl"), errors);
+        self.response_override.check_rules(&path.key("responseOverride"), errors);
+        self.http_upgrade.check_rules(&path.key("httpUpgrade"), errors);
+        self.telemetry.check_rules(&path.key("telemetry"), errors);
     }
 }

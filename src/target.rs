@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     macros::string_enum,
     schema::{self, Rule},
+    validate::{CheckRules, Path, ValidationErrors},
 };
 
 /// The API group of every kind a BackendTrafficPolicy may target.
@@ -103,7 +104,7 @@ pub struct TargetSelector {
     pub match_labels: Option<BTreeMap<String, String>>,
     /// Label expressions the objects must all satisfy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("x-kubernetes-list-type" = "atomic"))]
+    #[schemars(schema_with = "schema::label_selector_requirements")]
     pub match_expressions: Option<Vec<LabelSelectorRequirement>>,
 }
 
@@ -133,6 +134,22 @@ pub struct TargetNamespaces {
     pub from: Option<NamespaceFrom>,
     /// Label selector of the namespaces, required when `from` is `Selector`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("x-kubernetes-map-type" = "atomic"))]
+    #[schemars(schema_with = "schema::label_selector")]
     pub selector: Option<LabelSelector>,
+}
+
+/// R62 (an explicit `group` must be the Gateway API group), then R63 on `namespaces`.
+impl CheckRules for TargetSelector {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.group.as_deref().is_none_or(|group| group == GATEWAY_API_GROUP), path, R62);
+        self.namespaces.check_rules(&path.key("namespaces"), errors);
+    }
+}
+
+/// R63, with the CRD default `from: Same` applied when `from` is absent.
+impl CheckRules for TargetNamespaces {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let from = self.from.as_ref().map_or("Same", NamespaceFrom::as_str);
+        errors.check(from != "Selector" || self.selector.is_some(), path, R63);
+    }
 }

@@ -4,7 +4,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::gateway_api::Fraction;
+use crate::{
+    gateway_api::Fraction,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// Limits applied to the whole backend cluster (and optionally to each endpoint).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -58,4 +61,18 @@ pub struct RetryBudget {
     /// Retries always allowed, whatever the budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_retry_concurrency: Option<i32>,
+}
+
+/// Nothing of its own; carries R15 of the retry budget's fraction.
+impl CheckRules for CircuitBreaker {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.retry_budget.check_rules(&path.key("retryBudget"), errors);
+    }
+}
+
+/// Nothing of its own; carries R15 of `percent`.
+impl CheckRules for RetryBudget {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.percent.check_rules(&path.key("percent"), errors);
+    }
 }

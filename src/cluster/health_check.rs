@@ -4,7 +4,12 @@
 use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
 
-use crate::{Duration, macros::string_enum, schema::Rule};
+use crate::{
+    Duration,
+    macros::string_enum,
+    schema::Rule,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// R19: the `http` block is present exactly when the checker type is `HTTP`.
 pub(crate) const R19: Rule = Rule {
@@ -316,4 +321,73 @@ pub struct Passive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = false))]
     pub always_eject_one_endpoint: Option<bool>,
+}
+
+/// Nothing of its own; carries the rules of active health checking.
+impl CheckRules for HealthCheck {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.active.check_rules(&path.key("active"), errors);
+    }
+}
+
+/// R19-R21 on the probe kind and its block, then the rules below.
+impl CheckRules for Active {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let ty = self.r#type.as_str();
+        errors.check((ty == "HTTP") == self.http.is_some(), path, R19);
+        errors.check((ty == "TCP") == self.tcp.is_some(), path, R20);
+        errors.check(self.grpc.is_none() || ty == "GRPC", path, R21);
+        self.http.check_rules(&path.key("http"), errors);
+        self.tcp.check_rules(&path.key("tcp"), errors);
+        self.health_check_log.check_rules(&path.key("healthCheckLog"), errors);
+    }
+}
+
+/// R24 (a body needs `POST` or `PUT`, compared after CEL's `upperAscii()`), then the payloads.
+impl CheckRules for HttpChecker {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let body_allowed =
+            self.method.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("POST") || m.eq_ignore_ascii_case("PUT"));
+        errors.check(self.request_body.is_none() || body_allowed, path, R24);
+        self.expected_response.check_rules(&path.key("expectedResponse"), errors);
+        self.request_body.check_rules(&path.key("requestBody"), errors);
+    }
+}
+
+/// R25 and R26: the field named by `type` is set, and no other.
+impl CheckRules for Payload {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let ty = self.r#type.as_str();
+        errors.check((ty == "Text") == self.text.is_some(), path, R25);
+        errors.check((ty == "Binary") == self.binary.is_some(), path, R26);
+    }
+}
+
+/// Nothing of its own; carries the payload rules.
+impl CheckRules for TcpChecker {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.send.check_rules(&path.key("send"), errors);
+        self.receive.check_rules(&path.key("receive"), errors);
+    }
+}
+
+/// R23 on each sink, then R22, a field rule reported on `matches` itself (CEL type `array`).
+impl CheckRules for HealthCheckLog {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.sinks.check_rules(&path.key("sinks"), errors);
+        if let Some(matches) = &self.matches {
+            let failure = matches.iter().any(|e| matches!(e.as_str(), "Failure" | "FailureSeriesStart"));
+            let success = matches.iter().any(|e| matches!(e.as_str(), "Success" | "HealthyTransition"));
+            if failure != success {
+                errors.rule(&path.key("matches"), R22, "array");
+            }
+        }
+    }
+}
+
+/// R23: the `file` block is set exactly for the `File` type.
+impl CheckRules for LogSink {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check((self.r#type.as_str() == "File") == self.file.is_some(), path, R23);
+    }
 }

@@ -3,7 +3,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Duration, Quantity, macros::string_enum, schema::Rule};
+use crate::{
+    Duration, Quantity,
+    macros::string_enum,
+    schema::Rule,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// R27: the PING timeout is shorter than the PING interval when both are set.
 pub(crate) const R27: Rule = Rule {
@@ -62,4 +67,23 @@ pub struct Http2Keepalive {
     /// Idle time after which a PING is sent before the connection is used again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_interval: Option<Duration>,
+}
+
+/// Nothing of its own; carries R27 of the keepalive settings.
+impl CheckRules for Http2 {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.connection_keepalive.check_rules(&path.key("connectionKeepalive"), errors);
+    }
+}
+
+/// R27, comparing the durations by value. A duration that does not parse already has its
+/// pattern error from the schema pass, so the rule is taken to hold.
+impl CheckRules for Http2Keepalive {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        if let (Some(timeout), Some(interval)) = (&self.timeout, &self.interval)
+            && let (Ok(timeout), Ok(interval)) = (timeout.to_std(), interval.to_std())
+        {
+            errors.check(timeout < interval, path, R27);
+        }
+    }
 }

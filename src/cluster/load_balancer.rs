@@ -6,7 +6,12 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Duration, macros::string_enum, schema::Rule};
+use crate::{
+    Duration,
+    macros::string_enum,
+    schema::Rule,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// Pattern of a dynamic module name: lowercase letters, digits, dots and dashes, starting and
 /// ending with a letter or digit.
@@ -339,4 +344,63 @@ pub struct WeightedZone {
     pub zone: String,
     /// Relative weight of the zone. Required.
     pub weight: i32,
+}
+
+/// R29-R37 on the algorithm and the settings that go with it, then the rules below.
+impl CheckRules for LoadBalancer {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let ty = self.r#type.as_str();
+        let zone_aware = self.zone_aware.as_ref();
+        let prefer_local = zone_aware.is_some_and(|z| z.prefer_local.is_some());
+        // `c ? has(x) : !has(x)` is `c == has(x)`.
+        errors.check((ty == "ConsistentHash") == self.consistent_hash.is_some(), path, R29);
+        errors.check((ty == "BackendUtilization") == self.backend_utilization.is_some(), path, R30);
+        errors.check((ty == "DynamicModule") == self.dynamic_module.is_some(), path, R31);
+        errors.check(
+            !matches!(ty, "Random" | "ConsistentHash" | "DynamicModule") || self.slow_start.is_none(),
+            path,
+            R32,
+        );
+        // `t && has(zoneAware) ? !has(zoneAware.preferLocal) : true` (`&&` binds tighter than
+        // the conditional); `prefer_local` already implies `has(self.zoneAware)`.
+        errors.check(!(ty == "ConsistentHash" && prefer_local), path, R33);
+        errors.check(!(ty == "BackendUtilization" && prefer_local), path, R34);
+        errors.check(ty != "DynamicModule" || zone_aware.is_none(), path, R35);
+        errors.check(zone_aware.is_none_or(|z| !(z.prefer_local.is_some() && z.weighted_zones.is_some())), path, R36);
+        errors.check(ty != "DynamicModule" || self.endpoint_override.is_none(), path, R37);
+        self.consistent_hash.check_rules(&path.key("consistentHash"), errors);
+        self.backend_utilization.check_rules(&path.key("backendUtilization"), errors);
+    }
+}
+
+/// R39-R42: the hash input named by `type` is set, and no other.
+impl CheckRules for ConsistentHash {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let ty = self.r#type.as_str();
+        errors.check((ty == "Header") == self.header.is_some(), path, R39);
+        errors.check((ty == "Headers") == self.headers.is_some(), path, R40);
+        errors.check((ty == "Cookie") == self.cookie.is_some(), path, R41);
+        errors.check((ty == "QueryParams") == self.query_params.is_some(), path, R42);
+    }
+}
+
+/// Nothing of its own; carries R38 through `outOfBand`.
+impl CheckRules for BackendUtilization {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.out_of_band.check_rules(&path.key("outOfBand"), errors);
+    }
+}
+
+/// R38, a field rule: reported on `reportingPeriod` itself, whose CEL type is `string`. A
+/// period that does not parse already has its pattern error from the schema pass, so the rule
+/// is taken to hold.
+impl CheckRules for OutOfBandReporting {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        if let Some(period) = &self.reporting_period
+            && let Ok(period) = period.to_std()
+            && period.is_zero()
+        {
+            errors.rule(&path.key("reportingPeriod"), R38, "string");
+        }
+    }
 }

@@ -4,7 +4,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Duration, macros::string_enum, schema::Rule};
+use crate::{
+    Duration,
+    macros::string_enum,
+    schema::Rule,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// Rule on [`AdmissionControl`]: `min_success_rate` is a percentage of at least 1.
 pub(crate) const R11: Rule = Rule {
@@ -130,5 +135,20 @@ string_enum! {
 fn items_no_format(schema: &mut schemars::Schema) {
     if let Some(items) = schema.get_mut("items").and_then(serde_json::Value::as_object_mut) {
         items.remove("format");
+    }
+}
+
+/// R11-R13. The percentages are read as written (the schema bounds report the same values
+/// again, as the API server does); the sampling window is compared by value, and a window that
+/// does not parse is left to the schema pass, which reports its pattern.
+impl CheckRules for AdmissionControl {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.min_success_rate.is_none_or(|rate| (1..=100).contains(&rate)), path, R11);
+        errors.check(self.max_rejection_percent.is_none_or(|percent| (0..=100).contains(&percent)), path, R12);
+        let window_holds = self
+            .sampling_window
+            .as_ref()
+            .is_none_or(|window| window.to_std().map_or(true, |d| d >= std::time::Duration::from_secs(1)));
+        errors.check(window_holds, path, R13);
     }
 }

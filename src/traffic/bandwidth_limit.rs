@@ -4,7 +4,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Quantity, macros::string_enum, schema::Rule};
+use crate::{
+    Quantity,
+    macros::string_enum,
+    schema::Rule,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// Rule on [`BandwidthLimit`]: at least one direction is limited.
 pub(crate) const R14: Rule = Rule {
@@ -78,4 +83,11 @@ pub struct ResponseTrailers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = TRAILER_PREFIX_PATTERN))]
     pub prefix: Option<String>,
+}
+
+/// R14: at least one direction is present.
+impl CheckRules for BandwidthLimit {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.request.is_some() || self.response.is_some(), path, R14);
+    }
 }

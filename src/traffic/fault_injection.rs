@@ -4,7 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Duration, schema::Rule};
+use crate::{
+    Duration,
+    schema::Rule,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// Rule on [`FaultInjection`]: at least one kind of fault is set.
 pub(crate) const R16: Rule =
@@ -65,4 +69,20 @@ pub struct Abort {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(transform = crate::schema::no_format, extend("default" = 100))]
     pub percentage: Option<f64>,
+}
+
+/// R16 on the injection, then R17 and R18 on `abort`.
+impl CheckRules for FaultInjection {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.delay.is_some() || self.abort.is_some(), path, R16);
+        self.abort.check_rules(&path.key("abort"), errors);
+    }
+}
+
+/// R17 and R18: exactly one of the two statuses, reported as two rules.
+impl CheckRules for Abort {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(!(self.http_status.is_some() && self.grpc_status.is_some()), path, R17);
+        errors.check(self.http_status.is_some() || self.grpc_status.is_some(), path, R18);
+    }
 }

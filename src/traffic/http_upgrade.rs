@@ -3,7 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::schema::Rule;
+use crate::{
+    schema::Rule,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// `connect` is only allowed on a `CONNECT` entry.
 pub(crate) const R28: Rule = Rule {
@@ -32,4 +35,13 @@ pub struct ConnectConfig {
     /// to the backend; otherwise the request is forwarded as is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminate: Option<bool>,
+}
+
+/// R28: `connect` only on an entry whose type is exactly `CONNECT`. CEL compares strings
+/// case-sensitively, so `connect` on a `type: connect` entry fails although Envoy would
+/// accept the upgrade name in any case.
+impl CheckRules for HttpUpgrade {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.connect.is_none() || self.r#type == "CONNECT", path, R28);
+    }
 }

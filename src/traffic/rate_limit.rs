@@ -8,6 +8,7 @@ use crate::{
     gateway_api::{HttpMethod, PathMatchType},
     macros::string_enum,
     schema,
+    validate::{CheckRules, Path, ValidationErrors},
 };
 
 /// Rule on [`ClientSelector`]: a selector must match on something.
@@ -349,4 +350,70 @@ pub struct CostMetadata {
     pub namespace: String,
     /// The key inside the namespace.
     pub key: String,
+}
+
+/// The rules of the global and the local limits, in that order.
+impl CheckRules for RateLimit {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.global.check_rules(&path.key("global"), errors);
+        self.local.check_rules(&path.key("local"), errors);
+    }
+}
+
+/// Global rules have no list-level rule; each rule carries R44/R45 below it.
+impl CheckRules for GlobalRateLimit {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.rules.check_rules(&path.key("rules"), errors);
+    }
+}
+
+/// R46 and R47 on the list of local rules (field-level, so reported on `rules` as an
+/// `array`), then R44/R45 below each rule.
+impl CheckRules for LocalRateLimit {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let Some(rules) = &self.rules else { return };
+        let rules_path = path.key("rules");
+        if !rules.iter().all(|r| r.cost.as_ref().is_none_or(|cost| cost.response.is_none())) {
+            errors.rule(&rules_path, R46, "array");
+        }
+        if !rules.iter().all(|r| r.limit.from_metadata.is_none()) {
+            errors.rule(&rules_path, R47, "array");
+        }
+        rules.check_rules(&rules_path, errors);
+    }
+}
+
+/// R44 on each client selector, then R45 on the request and response costs.
+impl CheckRules for Rule {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.client_selectors.check_rules(&path.key("clientSelectors"), errors);
+        self.cost.check_rules(&path.key("cost"), errors);
+    }
+}
+
+/// R44: a selector sets at least one condition (an empty list counts as set).
+impl CheckRules for ClientSelector {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let any = self.headers.is_some()
+            || self.methods.is_some()
+            || self.path.is_some()
+            || self.source_cidr.is_some()
+            || self.query_params.is_some();
+        errors.check(any, path, R44);
+    }
+}
+
+/// R45 on `request`, then on `response`.
+impl CheckRules for Cost {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.request.check_rules(&path.key("request"), errors);
+        self.response.check_rules(&path.key("response"), errors);
+    }
+}
+
+/// R45: not both a number and metadata; `from` is not tied to either by the CRD.
+impl CheckRules for CostSpecifier {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(!(self.number.is_some() && self.metadata.is_some()), path, R45);
+    }
 }

@@ -8,6 +8,7 @@ use crate::{
     gateway_api::{HttpHeaderFilter, HttpPathModifier, LocalObjectReference},
     macros::string_enum,
     schema::{self, Rule},
+    validate::{CheckRules, Path, ValidationErrors},
 };
 
 /// An override has either a custom response or a redirect.
@@ -280,4 +281,70 @@ pub struct Redirect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(transform = schema::no_format, extend("enum" = [301, 302], "default" = 302))]
     pub status_code: Option<i64>,
+}
+
+/// R48 on the override, then the rules of `match`, `response` and `redirect`.
+impl CheckRules for ResponseOverride {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.response.is_some() != self.redirect.is_some(), path, R48);
+        self.r#match.check_rules(&path.key("match"), errors);
+        self.response.check_rules(&path.key("response"), errors);
+        self.redirect.check_rules(&path.key("redirect"), errors);
+    }
+}
+
+/// R49 (an empty list counts as set), then R50-R52 below each status code condition.
+impl CheckRules for Match {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.status_codes.is_some() || self.response_headers.is_some(), path, R49);
+        self.status_codes.check_rules(&path.key("statusCodes"), errors);
+    }
+}
+
+/// R50 and R51 with the CRD default `type: Value`, then R52 on `range`.
+impl CheckRules for StatusCodeMatch {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let r#type = self.r#type.as_ref().map_or("Value", StatusCodeType::as_str);
+        errors.check(r#type != "Value" || self.value.is_some(), path, R50);
+        errors.check(r#type != "Range" || self.range.is_some(), path, R51);
+        self.range.check_rules(&path.key("range"), errors);
+    }
+}
+
+/// R52: a non-empty, ordered range.
+impl CheckRules for StatusCodeRange {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        errors.check(self.end > self.start, path, R52);
+    }
+}
+
+/// R58-R60 on `body`, then R61 on `header` (field-level, reported on the header object).
+impl CheckRules for CustomResponse {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.body.check_rules(&path.key("body"), errors);
+        if let Some(header) = &self.header {
+            errors.check(header.remove.as_ref().is_none_or(Vec::is_empty), &path.key("header"), R61);
+        }
+    }
+}
+
+/// R58 and R59 with the CRD default `type: Inline`, then R60.
+impl CheckRules for ResponseBody {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        let r#type = self.r#type.as_ref().map_or("Inline", ResponseBodyType::as_str);
+        errors.check(r#type != "Inline" || self.inline.is_some(), path, R58);
+        errors.check(r#type != "ValueRef" || self.value_ref.is_some(), path, R59);
+        errors.check(self.value_ref.as_ref().is_none_or(|r| r.kind == "ConfigMap"), path, R60);
+    }
+}
+
+/// R53 on `path` (field-level, listed before the path modifier's own R54-R57), then those.
+impl CheckRules for Redirect {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        if let Some(modifier) = &self.path {
+            let modifier_path = path.key("path");
+            errors.check(modifier.r#type.as_str() == "ReplaceFullPath", &modifier_path, R53);
+            modifier.check_rules(&modifier_path, errors);
+        }
+    }
 }

@@ -5,7 +5,11 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{gateway_api::Fraction, macros::string_enum};
+use crate::{
+    gateway_api::Fraction,
+    macros::string_enum,
+    validate::{CheckRules, Path, ValidationErrors},
+};
 
 /// Telemetry settings that override the proxy-wide ones for the policy's targets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -125,4 +129,20 @@ pub struct Metrics {
     /// stats off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_stat_name: Option<String>,
+}
+
+/// Telemetry has no rule of its own; its tracing fractions carry R15.
+impl CheckRules for Telemetry {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.tracing.check_rules(&path.key("tracing"), errors);
+    }
+}
+
+/// R15 on each sampling fraction, in declaration order.
+impl CheckRules for Tracing {
+    fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
+        self.sampling_fraction.check_rules(&path.key("samplingFraction"), errors);
+        self.client_sampling_fraction.check_rules(&path.key("clientSamplingFraction"), errors);
+        self.overall_sampling_fraction.check_rules(&path.key("overallSamplingFraction"), errors);
+    }
 }

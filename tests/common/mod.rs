@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cel;
+
 use std::path::PathBuf;
 
 use serde_json::Value;
