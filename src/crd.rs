@@ -56,3 +56,49 @@ fn strip_optional(map: &mut Map<String, Value>) {
         map.insert("anyOf".into(), json!([{ "type": "integer" }, { "type": "string" }]));
     }
 }
+
+/// The `openAPIV3Schema` of [`crate::BackendTrafficPolicy::crd`] as JSON, built on first use.
+pub(crate) fn schema_value() -> &'static Value {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let crd = crate::BackendTrafficPolicy::crd();
+        crd.spec
+            .versions
+            .first()
+            .and_then(|v| v.schema.as_ref())
+            .and_then(|s| s.open_api_v3_schema.as_ref())
+            .and_then(|s| serde_json::to_value(s).ok())
+            .unwrap_or(Value::Null)
+    })
+}
+
+/// Applies the schema's defaults to `value` the way the API server's structural defaulting
+/// does: a missing property with a default gets it (and the defaults inside it), inside every
+/// object that is present; explicit `null`s of non-nullable fields are dropped first.
+pub(crate) fn apply_defaults(schema: &Value, value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (key, prop) in props {
+                    if !map.contains_key(key)
+                        && let Some(default) = prop.get("default")
+                    {
+                        map.insert(key.clone(), default.clone());
+                    }
+                    if let Some(child) = map.get_mut(key) {
+                        apply_defaults(prop, child);
+                    }
+                }
+            } else if let Some(extra) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+                map.values_mut().for_each(|v| apply_defaults(extra, v));
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                items.iter_mut().for_each(|v| apply_defaults(item, v));
+            }
+        }
+        _ => {}
+    }
+}

@@ -228,6 +228,26 @@ impl BackendTrafficPolicy {
         policy
     }
 
+    /// The policy as the API server would store it: every CRD default filled in where the
+    /// field is absent (`healthCheck.active.timeout: 1s`, `targetSelectors[].group`, ...), inside
+    /// the objects that are present. Nothing else changes.
+    ///
+    /// ```
+    /// use backend_traffic_policy::{BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef};
+    /// let mut spec = BackendTrafficPolicySpec::targeting([TargetRef::http_route("backend")]);
+    /// spec.retry = Some(Default::default());
+    /// let stored = BackendTrafficPolicy::namespaced("default", "p", spec).with_defaults();
+    /// assert_eq!(stored.spec.retry.unwrap().num_retries, Some(2));
+    /// ```
+    #[must_use]
+    pub fn with_defaults(&self) -> Self {
+        let Ok(mut value) = serde_json::to_value(self) else { return self.clone() };
+        crate::crd::apply_defaults(crate::crd::schema_value(), &mut value);
+        // A default is a value of the field's own schema, so the result always deserializes;
+        // should it not, the policy is returned unchanged rather than half-defaulted.
+        serde_json::from_value(value).unwrap_or_else(|_| self.clone())
+    }
+
     /// The CustomResourceDefinition of BackendTrafficPolicy, equivalent to Envoy Gateway's.
     ///
     /// This shadows [`kube::CustomResourceExt::crd`]: kube's derive output is rewritten into the

@@ -24,18 +24,7 @@ pub(super) fn check_schema(policy: &BackendTrafficPolicy, errors: &mut Validatio
 /// The compiled schema of the CRD, built on first use.
 fn compiled() -> &'static Node {
     static ROOT: OnceLock<Node> = OnceLock::new();
-    ROOT.get_or_init(|| {
-        let crd = BackendTrafficPolicy::crd();
-        let schema = crd
-            .spec
-            .versions
-            .first()
-            .and_then(|v| v.schema.as_ref())
-            .and_then(|s| s.open_api_v3_schema.as_ref())
-            .and_then(|s| serde_json::to_value(s).ok())
-            .unwrap_or(Value::Null);
-        Node::compile(&schema)
-    })
+    ROOT.get_or_init(|| Node::compile(crate::crd::schema_value()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +73,8 @@ struct Pattern {
 enum Matcher {
     Duration,
     PositiveQuantity,
-    Regex(regex::Regex),
+    /// A fully built DFA: matching needs no cache, so it never allocates.
+    Dfa(Box<regex_automata::dfa::regex::Regex>),
     /// A pattern the regex engine cannot compile; reported as such instead of panicking.
     Broken,
 }
@@ -96,7 +86,7 @@ impl Pattern {
         } else if source == crate::quantity::POSITIVE_QUANTITY_PATTERN {
             Matcher::PositiveQuantity
         } else {
-            regex::Regex::new(source).map_or(Matcher::Broken, Matcher::Regex)
+            regex_automata::dfa::regex::Regex::new(source).map_or(Matcher::Broken, |re| Matcher::Dfa(Box::new(re)))
         };
         Self { source: source.to_owned(), matcher }
     }
@@ -105,7 +95,7 @@ impl Pattern {
         match &self.matcher {
             Matcher::Duration => crate::duration::parse(s).is_ok(),
             Matcher::PositiveQuantity => crate::quantity::is_positive_quantity(s),
-            Matcher::Regex(re) => re.is_match(s),
+            Matcher::Dfa(re) => re.is_match(s),
             Matcher::Broken => false,
         }
     }
