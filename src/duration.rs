@@ -77,6 +77,15 @@ impl Duration {
         parse(&self.0)
     }
 
+    /// The value CEL's `duration()` gives this text in the API server: Go's
+    /// `time.ParseDuration`, which also reads forms the pattern rejects (`5.4s`, `-1s`, `1us`).
+    /// `None` when Go cannot read it either. Rules compare durations through this, so that they
+    /// judge a malformed value as the API server's CEL rules do.
+    #[must_use]
+    pub fn cel_nanos(&self) -> Option<i128> {
+        parse_go(&self.0)
+    }
+
     /// Builds a value from text that is not checked; validation reports it if it is malformed.
     #[must_use]
     pub fn from_raw(text: impl Into<String>) -> Self {
@@ -134,6 +143,65 @@ pub(crate) fn parse(text: &str) -> Result<std::time::Duration, DurationError> {
         return Err(syntax());
     }
     Ok(std::time::Duration::from_millis(total_ms))
+}
+
+/// Go's `time.ParseDuration`, in nanoseconds, with its range (about ±292 years).
+pub(crate) fn parse_go(text: &str) -> Option<i128> {
+    let (negative, mut rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, text.get(1..)?),
+        Some(b'+') => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: i128 = 0;
+    while !rest.is_empty() {
+        let whole_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (whole, after) = rest.split_at(whole_len);
+        let (frac, after) = match after.strip_prefix('.') {
+            Some(f) => {
+                let n = f.bytes().take_while(u8::is_ascii_digit).count();
+                f.split_at(n)
+            }
+            None => ("", after),
+        };
+        if whole.is_empty() && frac.is_empty() {
+            return None;
+        }
+        let unit_len = after.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(after.len());
+        let (unit, after) = after.split_at(unit_len);
+        let scale: i128 = match unit {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return None,
+        };
+        // Digits beyond what an i128 holds cannot be a valid Go duration anyway.
+        let whole: i128 = if whole.is_empty() { 0 } else { whole.get(..whole.len().min(30))?.parse().ok()? };
+        let mut value = whole.checked_mul(scale)?;
+        let mut divisor: i128 = 1;
+        let mut fraction: i128 = 0;
+        for digit in frac.bytes().take(30) {
+            fraction = fraction * 10 + i128::from(digit - b'0');
+            divisor *= 10;
+        }
+        value = value.checked_add(fraction.checked_mul(scale)? / divisor)?;
+        total = total.checked_add(value)?;
+        rest = after;
+    }
+    // Go rejects durations beyond int64 nanoseconds.
+    let limit = i128::from(i64::MAX);
+    if total > limit + i128::from(negative) {
+        return None;
+    }
+    Some(if negative { -total } else { total })
 }
 
 impl TryFrom<std::time::Duration> for Duration {
@@ -239,6 +307,27 @@ mod tests {
         for (text, expected) in cases {
             let got = parse(text).ok().map(|d| u64::try_from(d.as_millis()).unwrap());
             assert_eq!(got, *expected, "parse({text:?})");
+        }
+        // (input, nanoseconds per Go's time.ParseDuration or None); cases from Go's own tests.
+        let go: &[(&str, Option<i128>)] = &[
+            ("0", Some(0)),
+            ("5.4s", Some(5_400_000_000)),
+            ("-1s", Some(-1_000_000_000)),
+            ("+1h", Some(3_600_000_000_000)),
+            ("1h30m", Some(5_400_000_000_000)),
+            ("1.5h", Some(5_400_000_000_000)),
+            (".5s", Some(500_000_000)),
+            ("1us", Some(1000)),
+            ("1\u{b5}s", Some(1000)),
+            ("22mib", None),
+            ("1", None),
+            ("", None),
+            ("-", None),
+            (".s", None),
+            ("3000000h", None),
+        ];
+        for (text, expected) in go {
+            assert_eq!(parse_go(text), *expected, "parse_go({text:?})");
         }
         let d = Duration::try_from(std::time::Duration::from_secs(5400)).unwrap();
         assert_eq!(d.as_str(), "1h30m");

@@ -186,6 +186,15 @@ fn rows() -> Vec<Row> {
             expected: &["spec.healthCheck.active.healthCheckLog.matches[2]: Duplicate value: \"Success\""],
         },
         Row {
+            covers: "a pattern error does not stop CEL: R38 reads .spec.loadBalancer.backendUtilization.outOfBand.reportingPeriod '-1s' as Go does",
+            at: "/spec/loadBalancer",
+            value: || json!({"type": "BackendUtilization", "backendUtilization": {"outOfBand": {"reportingPeriod": "-1s"}}}),
+            expected: &[
+                "spec.loadBalancer.backendUtilization.outOfBand.reportingPeriod: Invalid value: \"-1s\": spec.loadBalancer.backendUtilization.outOfBand.reportingPeriod in body should match '^([0-9]{1,5}(h|m|s|ms)){1,4}$'",
+                "spec.loadBalancer.backendUtilization.outOfBand.reportingPeriod: Invalid value: \"string\": reportingPeriod must be greater than 0",
+            ],
+        },
+        Row {
             covers: "x-kubernetes-list-type map keeps distinct keys at .spec.loadBalancer.zoneAware.weightedZones",
             at: "/spec/loadBalancer",
             value: || json!({"type": "RoundRobin", "zoneAware": {"weightedZones": [{"zone": "a", "weight": 1}, {"zone": "b", "weight": 1}]}}),

@@ -76,12 +76,14 @@ impl CheckRules for Http2 {
     }
 }
 
-/// R27, comparing the durations by value. A duration that does not parse already has its
-/// pattern error from the schema pass, so the rule is taken to hold.
+/// R27, comparing the durations by value as CEL's `duration()` reads them (Go's syntax, so a
+/// value the pattern rejects may still be compared). Text Go cannot read makes the API server
+/// report an evaluation error instead; the schema pass reports its pattern error and the rule
+/// is taken to hold.
 impl CheckRules for Http2Keepalive {
     fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
         if let (Some(timeout), Some(interval)) = (&self.timeout, &self.interval)
-            && let (Ok(timeout), Ok(interval)) = (timeout.to_std(), interval.to_std())
+            && let (Some(timeout), Some(interval)) = (timeout.cel_nanos(), interval.cel_nanos())
         {
             errors.check(timeout < interval, path, R27);
         }

@@ -391,14 +391,14 @@ impl CheckRules for BackendUtilization {
     }
 }
 
-/// R38, a field rule: reported on `reportingPeriod` itself, whose CEL type is `string`. A
-/// period that does not parse already has its pattern error from the schema pass, so the rule
-/// is taken to hold.
+/// R38, a field rule: reported on `reportingPeriod` itself, whose CEL type is `string`. The
+/// period is read as CEL's `duration()` reads it (Go's syntax, so `-1s` breaks the rule next to
+/// its pattern error); text Go cannot read is left to the schema pass.
 impl CheckRules for OutOfBandReporting {
     fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
         if let Some(period) = &self.reporting_period
-            && let Ok(period) = period.to_std()
-            && period.is_zero()
+            && let Some(period) = period.cel_nanos()
+            && period <= 0
         {
             errors.rule(&path.key("reportingPeriod"), R38, "string");
         }

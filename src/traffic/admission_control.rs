@@ -139,8 +139,8 @@ fn items_no_format(schema: &mut schemars::Schema) {
 }
 
 /// R11-R13. The percentages are read as written (the schema bounds report the same values
-/// again, as the API server does); the sampling window is compared by value, and a window that
-/// does not parse is left to the schema pass, which reports its pattern.
+/// again, as the API server does); the sampling window is compared by value as CEL's
+/// `duration()` reads it (Go's syntax), and text Go cannot read is left to the schema pass.
 impl CheckRules for AdmissionControl {
     fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
         errors.check(self.min_success_rate.is_none_or(|rate| (1..=100).contains(&rate)), path, R11);
@@ -148,7 +148,7 @@ impl CheckRules for AdmissionControl {
         let window_holds = self
             .sampling_window
             .as_ref()
-            .is_none_or(|window| window.to_std().map_or(true, |d| d >= std::time::Duration::from_secs(1)));
+            .is_none_or(|window| window.cel_nanos().is_none_or(|nanos| nanos >= 1_000_000_000));
         errors.check(window_holds, path, R13);
     }
 }
