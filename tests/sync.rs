@@ -1,0 +1,933 @@
+//! KubeLB's sync decision: one table row per decision rule and per target rule, the naming
+//! examples of the issue, the metadata and reference rewrites, the KubeLB seed objects, and every
+//! policy of the shared upstream corpus.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use backend_traffic_policy::{
+    BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
+    cluster::retry::Retry,
+    gateway_api::LocalObjectReference,
+    kubelb::{Config, GatewayApiSettings, Tenant},
+    parse::{self, FieldValidation},
+    sync::{
+        self, DependencyKind, DropCause, RejectReason, RemoveReason, Scope, SyncDecision, SyncWarning, TargetField,
+    },
+    sync_decision,
+    target::{NamespaceFrom, TargetNamespaces},
+    traffic::response_override::{
+        CustomResponse, Match, ResponseBody, ResponseBodyType, ResponseOverride, StatusCodeMatch,
+    },
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, OwnerReference, Time};
+
+// ---------------------------------------------------------------------------------------------
+// Builders
+
+/// A `gatewayAPI` block with the named flags (wire spelling) set.
+fn off(flags: &[&str]) -> GatewayApiSettings {
+    let mut settings = GatewayApiSettings::default();
+    for flag in flags {
+        let field = match *flag {
+            "disable" => &mut settings.disable,
+            "disableBackendTrafficPolicy" => &mut settings.disable_backend_traffic_policy,
+            "disableHTTPRoute" => &mut settings.disable_http_route,
+            "disableGRPCRoute" => &mut settings.disable_grpc_route,
+            "disableTCPRoute" => &mut settings.disable_tcp_route,
+            "disableUDPRoute" => &mut settings.disable_udp_route,
+            "disableTLSRoute" => &mut settings.disable_tls_route,
+            "disableClientTrafficPolicy" => &mut settings.disable_client_traffic_policy,
+            other => panic!("unknown flag {other}"),
+        };
+        *field = true;
+    }
+    settings
+}
+
+fn config(flags: &[&str]) -> Config {
+    Config::default_named("kubelb").with_gateway_api(off(flags))
+}
+
+fn tenant(flags: &[&str]) -> Tenant {
+    Tenant::named("tenant-a").with_gateway_api(off(flags))
+}
+
+/// The policy `default/policy` with `spec`.
+fn policy(spec: BackendTrafficPolicySpec) -> BackendTrafficPolicy {
+    BackendTrafficPolicy::namespaced("default", "policy", spec)
+}
+
+/// The policy `default/policy` targeting `refs` through `targetRefs`.
+fn refs(refs: impl IntoIterator<Item = TargetRef>) -> BackendTrafficPolicy {
+    policy(BackendTrafficPolicySpec::targeting(refs))
+}
+
+fn target(kind: &str, name: &str) -> TargetRef {
+    TargetRef::new(kind, name)
+}
+
+fn selector(kind: &str, labels: &[(&str, &str)]) -> TargetSelector {
+    TargetSelector {
+        kind: kind.to_owned(),
+        match_labels: Some(labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()),
+        ..TargetSelector::default()
+    }
+}
+
+fn selectors(selectors: impl IntoIterator<Item = TargetSelector>) -> BackendTrafficPolicy {
+    policy(BackendTrafficPolicySpec {
+        target_selectors: Some(selectors.into_iter().collect()),
+        ..BackendTrafficPolicySpec::default()
+    })
+}
+
+fn with(mut policy: BackendTrafficPolicy, change: impl FnOnce(&mut BackendTrafficPolicy)) -> BackendTrafficPolicy {
+    change(&mut policy);
+    policy
+}
+
+fn deleted(policy: BackendTrafficPolicy) -> BackendTrafficPolicy {
+    with(policy, |p| p.metadata.deletion_timestamp = Some(Time(Default::default())))
+}
+
+/// Breaks the policy: `retry.numRetries: -1` is below the CRD's minimum.
+fn invalid(policy: BackendTrafficPolicy) -> BackendTrafficPolicy {
+    with(policy, |p| p.spec.retry = Some(Retry { num_retries: Some(-1), ..Retry::default() }))
+}
+
+fn namespaces(from: &str) -> TargetNamespaces {
+    TargetNamespaces {
+        from: Some(NamespaceFrom::from_wire(from)),
+        selector: (from == "Selector").then(LabelSelector::default),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected outcomes
+
+/// What a row expects.
+#[derive(Debug)]
+enum Expected {
+    Remove(RemoveReason),
+    Reject(Rejected),
+    /// The targets of the object (see [`targets`]) and the warnings, as displayed.
+    Apply {
+        targets: &'static [&'static str],
+        warnings: &'static [&'static str],
+    },
+}
+
+/// The kind of rejection, with the dropped targets of `NoSupportedTarget` as displayed.
+#[derive(Debug)]
+enum Rejected {
+    MissingNamespace,
+    MissingName,
+    MissingTenantName,
+    Invalid,
+    NoSupportedTarget(&'static [&'static str]),
+    InvalidAfterRewrite,
+}
+
+/// One line per target of a spec: `targetRef HTTPRoute default-backend`,
+/// `targetRefs[0] Gateway eg#http`, `targetSelectors[0] HTTPRoute {app=a, origin-ns=default}`.
+fn targets(spec: &BackendTrafficPolicySpec) -> Vec<String> {
+    let reference = |field: String, t: &TargetRef| {
+        let section = t.section_name.as_deref().map(|s| format!("#{s}")).unwrap_or_default();
+        format!("{field} {} {}{section}", t.kind, t.name)
+    };
+    let mut out = Vec::new();
+    if let Some(t) = &spec.target_ref {
+        out.push(reference("targetRef".into(), t));
+    }
+    for (i, t) in spec.target_refs.iter().flatten().enumerate() {
+        out.push(reference(format!("targetRefs[{i}]"), t));
+    }
+    for (i, s) in spec.target_selectors.iter().flatten().enumerate() {
+        let labels: Vec<String> = s
+            .match_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| format!("{}={v}", k.strip_prefix("kubelb.k8c.io/").unwrap_or(k)))
+            .collect();
+        let namespaces = if s.namespaces.is_some() { " namespaces" } else { "" };
+        out.push(format!("targetSelectors[{i}] {} {{{}}}{namespaces}", s.kind, labels.join(", ")));
+    }
+    out
+}
+
+fn check(rule: &str, decision: &SyncDecision, expected: &Expected) -> Result<(), String> {
+    let fail = |why: String| Err(format!("{rule}: {why}\n  decision: {decision:#?}"));
+    match (expected, decision) {
+        (Expected::Remove(want), SyncDecision::Remove { reason }) if want == reason => Ok(()),
+        (Expected::Reject(want), SyncDecision::Reject { reason }) => {
+            let matches = match (want, reason) {
+                (Rejected::MissingNamespace, RejectReason::MissingNamespace)
+                | (Rejected::MissingName, RejectReason::MissingName)
+                | (Rejected::MissingTenantName, RejectReason::MissingTenantName)
+                | (Rejected::Invalid, RejectReason::Invalid(_))
+                | (Rejected::InvalidAfterRewrite, RejectReason::InvalidAfterRewrite(_)) => true,
+                (Rejected::NoSupportedTarget(want), RejectReason::NoSupportedTarget { dropped }) => {
+                    let dropped: Vec<String> = dropped.iter().map(ToString::to_string).collect();
+                    if dropped != *want {
+                        return fail(format!("dropped {dropped:#?}, expected {want:#?}"));
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if matches { Ok(()) } else { fail(format!("expected {expected:?}")) }
+        }
+        (
+            Expected::Apply { targets: want_targets, warnings: want_warnings },
+            SyncDecision::Apply { object, warnings, .. },
+        ) => {
+            let got_targets = targets(&object.spec);
+            if got_targets != *want_targets {
+                return fail(format!("targets {got_targets:#?}, expected {want_targets:#?}"));
+            }
+            let got_warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+            if got_warnings != *want_warnings {
+                return fail(format!("warnings {got_warnings:#?}, expected {want_warnings:#?}"));
+            }
+            if let Err(errors) = object.validate() {
+                return fail(format!("the Apply object does not validate:\n{errors}"));
+            }
+            Ok(())
+        }
+        _ => fail(format!("expected {expected:?}")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+/// One row per decision rule and per target rule of the issue (and of the `sync` module docs),
+/// each naming the rule it covers. Every row runs against `Config` and `Tenant` objects built
+/// from the listed flags; `Apply` rows also check that the object validates.
+#[test]
+fn decision_and_target_rules() {
+    let http = || target("HTTPRoute", "backend");
+    let tcp = || target("TCPRoute", "db");
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(&str, BackendTrafficPolicy, Config, Tenant, Expected)> = vec![
+        // --- Decision order (first match wins) ---
+        (
+            "decision 1: Config gatewayAPI.disable removes, before every other rule",
+            invalid(deleted(refs([http()]))),
+            config(&["disable", "disableBackendTrafficPolicy"]),
+            tenant(&["disable", "disableBackendTrafficPolicy"]),
+            Expected::Remove(RemoveReason::GatewayApiDisabled(Scope::Global)),
+        ),
+        (
+            "decision 2: Tenant gatewayAPI.disable removes, before the BackendTrafficPolicy flags",
+            deleted(refs([http()])),
+            config(&["disableBackendTrafficPolicy"]),
+            tenant(&["disable"]),
+            Expected::Remove(RemoveReason::GatewayApiDisabled(Scope::Tenant)),
+        ),
+        (
+            "decision 3: Config disableBackendTrafficPolicy removes, before the Tenant's",
+            deleted(refs([http()])),
+            config(&["disableBackendTrafficPolicy"]),
+            tenant(&["disableBackendTrafficPolicy"]),
+            Expected::Remove(RemoveReason::PolicySyncDisabled(Scope::Global)),
+        ),
+        (
+            "decision 3: a Tenant cannot switch back on what the Config switched off",
+            refs([http()]),
+            config(&["disableBackendTrafficPolicy"]),
+            tenant(&[]),
+            Expected::Remove(RemoveReason::PolicySyncDisabled(Scope::Global)),
+        ),
+        (
+            "decision 4: Tenant disableBackendTrafficPolicy removes, before deletion",
+            deleted(refs([http()])),
+            config(&[]),
+            tenant(&["disableBackendTrafficPolicy"]),
+            Expected::Remove(RemoveReason::PolicySyncDisabled(Scope::Tenant)),
+        ),
+        (
+            "decision 5: a policy being deleted is removed, even when invalid",
+            invalid(deleted(refs([tcp()]))),
+            config(&[]),
+            tenant(&[]),
+            Expected::Remove(RemoveReason::Deleted),
+        ),
+        (
+            "decision 6: a policy without namespace is rejected (no guessing)",
+            with(refs([http()]), |p| p.metadata.namespace = None),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::MissingNamespace),
+        ),
+        (
+            "decision 6: a policy with an empty name is rejected (no guessing)",
+            with(refs([http()]), |p| p.metadata.name = Some(String::new())),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::MissingName),
+        ),
+        (
+            "decision 6: a tenant without name is rejected (no guessing)",
+            refs([http()]),
+            config(&[]),
+            Tenant::default(),
+            Expected::Reject(Rejected::MissingTenantName),
+        ),
+        (
+            "decision 7: an invalid policy is rejected",
+            invalid(refs([http()])),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::Invalid),
+        ),
+        (
+            "decision 7: validation comes before the target rules",
+            invalid(refs([tcp()])),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::Invalid),
+        ),
+        (
+            "decision 8: no supported target left is rejected, naming what was dropped",
+            refs([tcp(), target("ListenerSet", "ls")]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::NoSupportedTarget(&[
+                "spec.targetRefs[0] (TCPRoute db) dropped: KubeLB does not sync policies for this kind of target",
+                "spec.targetRefs[1] (ListenerSet ls) dropped: KubeLB does not sync policies for this kind of target",
+            ])),
+        ),
+        (
+            "decision 8: a policy that targets nothing (targetRefs: []) is rejected",
+            refs([]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::NoSupportedTarget(&[])),
+        ),
+        (
+            "decision 8: the only target's route kind disabled is rejected",
+            refs([http()]),
+            config(&[]),
+            tenant(&["disableHTTPRoute"]),
+            Expected::Reject(Rejected::NoSupportedTarget(&[
+                "spec.targetRefs[0] (HTTPRoute backend) dropped: the sync of this route kind is disabled for this tenant",
+            ])),
+        ),
+        (
+            "decision 9: targetRef + targetRefs left without the selectors that made them legal",
+            with(refs([http()]), |p| {
+                p.spec.target_ref = Some(target("HTTPRoute", "other"));
+                p.spec.target_selectors = Some(vec![selector("TCPRoute", &[("app", "db")])]);
+            }),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::InvalidAfterRewrite),
+        ),
+        (
+            "decision 10: otherwise Apply; flags for other kinds do not matter",
+            refs([http()]),
+            config(&["disableTCPRoute", "disableUDPRoute", "disableTLSRoute", "disableClientTrafficPolicy"]),
+            tenant(&["disableGRPCRoute"]),
+            Expected::Apply { targets: &["targetRefs[0] HTTPRoute default-backend"], warnings: &[] },
+        ),
+        // --- Target rules ---
+        (
+            "target: a Gateway keeps its name and sectionName",
+            refs([TargetRef::gateway("eg").with_section("http")]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply { targets: &["targetRefs[0] Gateway eg#http"], warnings: &[] },
+        ),
+        (
+            "target: an HTTPRoute is renamed name(policy namespace, route name), sectionName kept",
+            refs([TargetRef::http_route("backend").with_section("rule-1")]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply { targets: &["targetRefs[0] HTTPRoute default-backend#rule-1"], warnings: &[] },
+        ),
+        (
+            "target: a GRPCRoute is renamed name(policy namespace, route name)",
+            refs([TargetRef::grpc_route("echo")]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply { targets: &["targetRefs[0] GRPCRoute default-echo"], warnings: &[] },
+        ),
+        (
+            "target: the deprecated targetRef keeps its form (not moved into targetRefs)",
+            policy(BackendTrafficPolicySpec { target_ref: Some(http()), ..Default::default() }),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply { targets: &["targetRef HTTPRoute default-backend"], warnings: &[] },
+        ),
+        (
+            "target: a TCPRoute is dropped with a warning",
+            refs([tcp(), http()]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRefs[0] HTTPRoute default-backend"],
+                warnings: &[
+                    "spec.targetRefs[0] (TCPRoute db) dropped: KubeLB does not sync policies for this kind of target",
+                ],
+            },
+        ),
+        (
+            "target: a UDPRoute is dropped with a warning",
+            refs([http(), target("UDPRoute", "dns")]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRefs[0] HTTPRoute default-backend"],
+                warnings: &[
+                    "spec.targetRefs[1] (UDPRoute dns) dropped: KubeLB does not sync policies for this kind of target",
+                ],
+            },
+        ),
+        (
+            "target: a TLSRoute is dropped with a warning",
+            refs([http(), target("TLSRoute", "tls")]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRefs[0] HTTPRoute default-backend"],
+                warnings: &[
+                    "spec.targetRefs[1] (TLSRoute tls) dropped: KubeLB does not sync policies for this kind of target",
+                ],
+            },
+        ),
+        (
+            "target: a ListenerSet is dropped with a warning (deprecated targetRef form)",
+            with(selectors([selector("HTTPRoute", &[])]), |p| p.spec.target_ref = Some(target("ListenerSet", "ls"))),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetSelectors[0] HTTPRoute {origin-ns=default}"],
+                warnings: &[
+                    "spec.targetRef (ListenerSet ls) dropped: KubeLB does not sync policies for this kind of target",
+                ],
+            },
+        ),
+        (
+            "target: an HTTPRoute is dropped when the Config sets disableHTTPRoute",
+            refs([http(), TargetRef::gateway("eg")]),
+            config(&["disableHTTPRoute"]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRefs[0] Gateway eg"],
+                warnings: &[
+                    "spec.targetRefs[0] (HTTPRoute backend) dropped: the sync of this route kind is disabled in the global KubeLB Config",
+                ],
+            },
+        ),
+        (
+            "target: an HTTPRoute is dropped when the Tenant sets disableHTTPRoute",
+            refs([TargetRef::grpc_route("echo"), http()]),
+            config(&[]),
+            tenant(&["disableHTTPRoute"]),
+            Expected::Apply {
+                targets: &["targetRefs[0] GRPCRoute default-echo"],
+                warnings: &[
+                    "spec.targetRefs[1] (HTTPRoute backend) dropped: the sync of this route kind is disabled for this tenant",
+                ],
+            },
+        ),
+        (
+            "target: a GRPCRoute is dropped when the Config sets disableGRPCRoute",
+            refs([TargetRef::grpc_route("echo"), http()]),
+            config(&["disableGRPCRoute"]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRefs[0] HTTPRoute default-backend"],
+                warnings: &[
+                    "spec.targetRefs[0] (GRPCRoute echo) dropped: the sync of this route kind is disabled in the global KubeLB Config",
+                ],
+            },
+        ),
+        (
+            "target: a GRPCRoute is dropped when the Tenant sets disableGRPCRoute",
+            refs([TargetRef::grpc_route("echo"), http()]),
+            config(&[]),
+            tenant(&["disableGRPCRoute"]),
+            Expected::Apply {
+                targets: &["targetRefs[0] HTTPRoute default-backend"],
+                warnings: &[
+                    "spec.targetRefs[0] (GRPCRoute echo) dropped: the sync of this route kind is disabled for this tenant",
+                ],
+            },
+        ),
+        (
+            "target: a targetRefs list emptied by the sync is removed (selectors remain)",
+            with(refs([tcp()]), |p| p.spec.target_selectors = Some(vec![selector("HTTPRoute", &[("app", "a")])])),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetSelectors[0] HTTPRoute {app=a, origin-ns=default}"],
+                warnings: &[
+                    "spec.targetRefs[0] (TCPRoute db) dropped: KubeLB does not sync policies for this kind of target",
+                ],
+            },
+        ),
+        (
+            "selector: gets matchLabels kubelb.k8c.io/origin-ns = policy namespace",
+            selectors([selector("HTTPRoute", &[("app", "a")]), selector("Gateway", &[])]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &[
+                    "targetSelectors[0] HTTPRoute {app=a, origin-ns=default}",
+                    "targetSelectors[1] Gateway {origin-ns=default}",
+                ],
+                warnings: &[],
+            },
+        ),
+        (
+            "selector: of an unsupported kind (TCPRoute) is dropped with a warning",
+            selectors([selector("TCPRoute", &[]), selector("GRPCRoute", &[])]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetSelectors[0] GRPCRoute {origin-ns=default}"],
+                warnings: &[
+                    "spec.targetSelectors[0] (TCPRoute selector) dropped: KubeLB does not sync policies for this kind of target",
+                ],
+            },
+        ),
+        (
+            "selector: of a disabled route kind (disableHTTPRoute) is dropped with a warning",
+            selectors([selector("HTTPRoute", &[]), selector("GRPCRoute", &[])]),
+            config(&["disableHTTPRoute"]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetSelectors[0] GRPCRoute {origin-ns=default}"],
+                warnings: &[
+                    "spec.targetSelectors[0] (HTTPRoute selector) dropped: the sync of this route kind is disabled in the global KubeLB Config",
+                ],
+            },
+        ),
+        (
+            "selector: namespaces (from: All) is removed with a warning",
+            selectors([TargetSelector { namespaces: Some(namespaces("All")), ..selector("HTTPRoute", &[]) }]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetSelectors[0] HTTPRoute {origin-ns=default}"],
+                warnings: &[
+                    "spec.targetSelectors[0].namespaces (from: All) removed: the selector only matches routes of the policy's own namespace",
+                ],
+            },
+        ),
+        (
+            "selector: namespaces (from: Selector) is removed with a warning",
+            selectors([TargetSelector { namespaces: Some(namespaces("Selector")), ..selector("HTTPRoute", &[]) }]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetSelectors[0] HTTPRoute {origin-ns=default}"],
+                warnings: &[
+                    "spec.targetSelectors[0].namespaces (from: Selector) removed: the selector only matches routes of the policy's own namespace",
+                ],
+            },
+        ),
+        (
+            "selector: a tenant's own origin-ns label is overwritten with a warning",
+            selectors([selector("HTTPRoute", &[("kubelb.k8c.io/origin-ns", "kube-system")])]),
+            config(&[]),
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetSelectors[0] HTTPRoute {origin-ns=default}"],
+                warnings: &[
+                    "spec.targetSelectors[0].matchLabels[kubelb.k8c.io/origin-ns] \"kube-system\" replaced by the policy's namespace",
+                ],
+            },
+        ),
+    ];
+
+    let mut failures = Vec::new();
+    for (rule, policy, config, tenant, expected) in &cases {
+        let decision = sync_decision(policy, config, tenant);
+        if let Err(failure) = check(rule, &decision, expected) {
+            failures.push(failure);
+        }
+        assert_eq!(decision, sync_decision(policy, config, tenant), "{rule}: a second call decides differently");
+    }
+    assert!(failures.is_empty(), "{} of {} rows fail:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Naming
+
+/// The naming examples of the issue, plus the edges of the rule.
+#[test]
+fn naming_examples() {
+    let x53 = "x".repeat(53);
+    let cases: &[(&str, &str, &str, String)] = &[
+        ("issue example: short names are joined", "default", "backend", "default-backend".to_owned()),
+        (
+            "issue example: 61 characters are cut to 55 and hashed",
+            "default",
+            &x53,
+            format!("default-{}-80db", "x".repeat(47)),
+        ),
+        (
+            "issue example: the trailing '-' of the cut is trimmed",
+            "production-eu-west-1",
+            "payments-api-httproute-with-a-very-long-name",
+            "production-eu-west-1-payments-api-httproute-with-a-very-40cb".to_owned(),
+        ),
+    ];
+    for (why, namespace, name, expected) in cases {
+        assert_eq!(sync::name(namespace, name), *expected, "{why}: name({namespace:?}, {name:?})");
+    }
+}
+
+/// The boundary is 60 characters: 59 are kept, 60 are shortened; the result never exceeds 60.
+#[test]
+fn naming_boundary() {
+    let name59 = sync::name("ns", &"a".repeat(56));
+    assert_eq!(name59, format!("ns-{}", "a".repeat(56)), "59 characters stay as they are");
+    let name60 = sync::name("ns", &"a".repeat(57));
+    assert_eq!(name60.len(), 60, "60 characters become 55 + '-' + 4 hex digits: {name60}");
+    assert!(name60.starts_with(&format!("ns-{}-", "a".repeat(52))), "{name60}");
+    let long = sync::name(&"n".repeat(63), &"r".repeat(253));
+    assert_eq!(long.len(), 60, "{long}");
+    // Several '-' at the cut are all trimmed.
+    let dashes = sync::name(&"a".repeat(50), &format!("-----{}", "b".repeat(20)));
+    assert_eq!(&dashes[..dashes.len() - 5], "a".repeat(50), "{dashes}");
+    // Non-ASCII input does not panic (characters, not bytes, are counted).
+    assert_eq!(sync::name("é", &"é".repeat(70)).chars().count(), 60);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The object for the management cluster
+
+fn apply(decision: SyncDecision) -> (BackendTrafficPolicy, Vec<SyncWarning>, Vec<sync::Dependency>) {
+    match decision {
+        SyncDecision::Apply { object, warnings, dependencies } => (*object, warnings, dependencies),
+        other => panic!("expected Apply, got {other}"),
+    }
+}
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// Name, namespace, labels and annotations are rewritten; what the tenant cluster owns is cleared.
+#[test]
+fn metadata_is_rewritten() {
+    let mut original = refs([TargetRef::http_route("backend")]);
+    let meta = &mut original.metadata;
+    meta.labels = Some(map(&[("app", "shop"), ("kubelb.k8c.io/tenant", "tenant-b")]));
+    meta.annotations = Some(map(&[("note", "kept"), ("kubectl.kubernetes.io/last-applied-configuration", "{}")]));
+    meta.uid = Some("0a1b".into());
+    meta.resource_version = Some("42".into());
+    meta.generation = Some(3);
+    meta.creation_timestamp = Some(Time(Default::default()));
+    meta.managed_fields = Some(vec![Default::default()]);
+    meta.owner_references = Some(vec![OwnerReference::default()]);
+    meta.finalizers = Some(vec!["example.com/keep".into()]);
+    original.status = Some(Default::default());
+
+    let (object, warnings, dependencies) = apply(sync_decision(&original, &config(&[]), &tenant(&[])));
+    assert!(warnings.is_empty() && dependencies.is_empty());
+    let meta = &object.metadata;
+    assert_eq!(meta.name.as_deref(), Some("default-policy"));
+    assert_eq!(meta.namespace.as_deref(), Some("tenant-tenant-a"));
+    assert_eq!(
+        meta.labels.as_ref(),
+        Some(&map(&[
+            ("app", "shop"),
+            ("kubelb.k8c.io/managed-by", "kubelb"),
+            ("kubelb.k8c.io/origin-name", "policy"),
+            ("kubelb.k8c.io/origin-ns", "default"),
+            ("kubelb.k8c.io/tenant", "tenant-a"),
+        ])),
+        "KubeLB's labels are added and win over the policy's own"
+    );
+    assert_eq!(meta.annotations.as_ref(), Some(&map(&[("note", "kept")])));
+    let cleared = [
+        ("uid", meta.uid.is_none()),
+        ("resourceVersion", meta.resource_version.is_none()),
+        ("generation", meta.generation.is_none()),
+        ("creationTimestamp", meta.creation_timestamp.is_none()),
+        ("managedFields", meta.managed_fields.is_none()),
+        ("ownerReferences", meta.owner_references.is_none()),
+        ("finalizers", meta.finalizers.is_none()),
+        ("status", object.status.is_none()),
+    ];
+    for (field, is_cleared) in cleared {
+        assert!(is_cleared, "{field} must be cleared: {meta:#?}");
+    }
+
+    // Only the last-applied annotation: no empty annotations map is written.
+    let mut only_last_applied = refs([TargetRef::http_route("backend")]);
+    only_last_applied.metadata.annotations = Some(map(&[("kubectl.kubernetes.io/last-applied-configuration", "{}")]));
+    let (object, ..) = apply(sync_decision(&only_last_applied, &config(&[]), &tenant(&[])));
+    assert_eq!(object.metadata.annotations, None);
+}
+
+fn value_ref_override(config_map: &str) -> ResponseOverride {
+    ResponseOverride {
+        r#match: Match {
+            status_codes: Some(vec![StatusCodeMatch { value: Some(500), ..Default::default() }]),
+            ..Default::default()
+        },
+        response: Some(CustomResponse {
+            body: Some(ResponseBody {
+                r#type: Some(ResponseBodyType::ValueRef),
+                inline: None,
+                value_ref: Some(LocalObjectReference {
+                    group: String::new(),
+                    kind: "ConfigMap".into(),
+                    name: config_map.into(),
+                }),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The ConfigMap of `responseOverride[].response.body.valueRef` is renamed and listed once as a
+/// dependency; everything else in the spec is unchanged.
+#[test]
+fn references_are_renamed_and_listed() {
+    let mut original = refs([TargetRef::http_route("backend")]);
+    original.spec.retry = Some(Retry { num_retries: Some(5), ..Retry::default() });
+    original.spec.response_override = Some(vec![
+        value_ref_override("error-pages"),
+        value_ref_override("maintenance"),
+        value_ref_override("error-pages"),
+    ]);
+
+    let (object, warnings, dependencies) = apply(sync_decision(&original, &config(&[]), &tenant(&[])));
+    assert!(warnings.is_empty());
+    let listed: Vec<String> = dependencies.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "ConfigMap default/error-pages (synced as default-error-pages)",
+            "ConfigMap default/maintenance (synced as default-maintenance)"
+        ]
+    );
+    assert_eq!(dependencies[0].kind, DependencyKind::ConfigMap);
+    assert_eq!(dependencies[0].namespace, "default");
+    assert_eq!(dependencies[0].name, "error-pages");
+    assert_eq!(dependencies[0].synced_name, "default-error-pages");
+
+    let synced_refs: Vec<&str> = object
+        .spec
+        .response_override
+        .iter()
+        .flatten()
+        .map(|o| o.response.as_ref().unwrap().body.as_ref().unwrap().value_ref.as_ref().unwrap().name.as_str())
+        .collect();
+    assert_eq!(synced_refs, ["default-error-pages", "default-maintenance", "default-error-pages"]);
+
+    // Apart from targets and references, the spec is the original one.
+    let mut expected = original.spec.clone();
+    expected.target_refs = Some(vec![TargetRef::http_route("default-backend")]);
+    expected.response_override = object.spec.response_override.clone();
+    assert_eq!(object.spec, expected);
+}
+
+#[test]
+fn decisions_display() {
+    let cases: &[(&str, SyncDecision, &str)] = &[
+        (
+            "remove, global scope",
+            SyncDecision::Remove { reason: RemoveReason::GatewayApiDisabled(Scope::Global) },
+            "remove: Gateway API support is disabled in the global KubeLB Config",
+        ),
+        (
+            "remove, tenant scope",
+            SyncDecision::Remove { reason: RemoveReason::PolicySyncDisabled(Scope::Tenant) },
+            "remove: the sync of BackendTrafficPolicies is disabled for this tenant",
+        ),
+        (
+            "remove, deleted",
+            SyncDecision::Remove { reason: RemoveReason::Deleted },
+            "remove: the policy is being deleted",
+        ),
+        (
+            "reject, nothing targeted",
+            SyncDecision::Reject { reason: RejectReason::NoSupportedTarget { dropped: vec![] } },
+            "reject: the policy has no target KubeLB can sync (it targets nothing)",
+        ),
+        (
+            "reject, no namespace",
+            SyncDecision::Reject { reason: RejectReason::MissingNamespace },
+            "reject: the policy has no namespace",
+        ),
+    ];
+    for (why, decision, expected) in cases {
+        assert_eq!(decision.to_string(), *expected, "{why}");
+    }
+
+    let decision = sync_decision(&refs([TargetRef::http_route("backend")]), &config(&[]), &tenant(&[]));
+    assert_eq!(decision.to_string(), "apply tenant-tenant-a/default-policy");
+    let decision = sync_decision(&invalid(refs([TargetRef::http_route("backend")])), &config(&[]), &tenant(&[]));
+    assert_eq!(
+        decision.to_string(),
+        "reject: the policy is invalid:\nspec.retry.numRetries: Invalid value: -1: spec.retry.numRetries in body should be greater than or equal to 0"
+    );
+    let SyncDecision::Reject { reason: RejectReason::NoSupportedTarget { dropped } } =
+        sync_decision(&refs([TargetRef::new("TCPRoute", "db")]), &config(&[]), &tenant(&[]))
+    else {
+        panic!("expected NoSupportedTarget")
+    };
+    assert_eq!(dropped[0].field, TargetField::TargetRefs(0));
+    assert_eq!(dropped[0].cause, DropCause::UnsupportedKind);
+}
+
+// ---------------------------------------------------------------------------------------------
+// KubeLB objects
+
+/// The seed `Config` and `Tenant` of KubeLB's documentation parse and switch the policy sync off.
+#[test]
+fn seed_config_and_tenant() {
+    let Some(dir) = common::corpus_dir() else { return };
+    let read = |file: &str| std::fs::read_to_string(dir.join("seed").join(file)).unwrap();
+    let config: Config = serde_yaml::from_str(&read("kubelb-config-disable.yaml")).expect("seed Config parses");
+    let tenant: Tenant = serde_yaml::from_str(&read("kubelb-tenant-disable.yaml")).expect("seed Tenant parses");
+    assert!(config.spec.gateway_api.disable_backend_traffic_policy);
+    assert!(tenant.spec.gateway_api.disable_backend_traffic_policy);
+    assert_eq!(config.metadata.name.as_deref(), Some("default"));
+    assert_eq!(tenant.metadata.name.as_deref(), Some("my-tenant"));
+
+    let policy = refs([TargetRef::http_route("backend")]);
+    let cases = [
+        (
+            "seed Config, default Tenant",
+            &config,
+            &Tenant::named("my-tenant"),
+            RemoveReason::PolicySyncDisabled(Scope::Global),
+        ),
+        ("default Config, seed Tenant", &Config::default(), &tenant, RemoveReason::PolicySyncDisabled(Scope::Tenant)),
+        ("both seeds", &config, &tenant, RemoveReason::PolicySyncDisabled(Scope::Global)),
+    ];
+    for (why, config, tenant, reason) in cases {
+        assert_eq!(sync_decision(&policy, config, tenant), SyncDecision::Remove { reason }, "{why}");
+    }
+}
+
+/// Real KubeLB objects carry many more settings; they are ignored. A missing or null spec is the
+/// default spec.
+#[test]
+fn kubelb_objects_are_read_leniently() {
+    let full = r#"
+apiVersion: kubelb.k8c.io/v1alpha1
+kind: Config
+metadata: {name: default, namespace: kubelb}
+spec:
+  envoyProxy: {topology: shared, replicas: 3, useDaemonset: false}
+  propagateAllAnnotations: true
+  loadBalancer: {limit: 10, class: metallb}
+  ingress: {disable: true, class: nginx}
+  dns: {wildcardDomain: "*.example.com"}
+  certificates: {defaultClusterIssuer: letsencrypt}
+  gatewayAPI:
+    class: eg
+    defaultGateway: {name: default, namespace: kubelb}
+    gateway: {limit: 5}
+    disable: false
+    disableHTTPRoute: true
+    disableGRPCRoute: true
+    disableTCPRoute: true
+    disableUDPRoute: true
+    disableTLSRoute: true
+    disableBackendTrafficPolicy: false
+    disableClientTrafficPolicy: true
+    someFutureFlag: true
+"#;
+    let config: Config = serde_yaml::from_str(full).unwrap();
+    let g = &config.spec.gateway_api;
+    assert_eq!(g.class.as_deref(), Some("eg"));
+    assert_eq!(g.default_gateway.as_ref().and_then(|r| r.name.as_deref()), Some("default"));
+    assert_eq!(g.gateway.limit, Some(5));
+    assert!(!g.disable && !g.disable_backend_traffic_policy);
+    assert!(g.disable_http_route && g.disable_grpc_route && g.disable_tcp_route);
+    assert!(g.disable_udp_route && g.disable_tls_route && g.disable_client_traffic_policy);
+
+    // Serialization writes the wire names and leaves false flags out.
+    let json = serde_json::to_value(&config).unwrap();
+    assert_eq!(json["apiVersion"], "kubelb.k8c.io/v1alpha1");
+    assert_eq!(json["spec"]["gatewayAPI"]["disableHTTPRoute"], true);
+    assert_eq!(json["spec"]["gatewayAPI"]["disableGRPCRoute"], true);
+    assert!(json["spec"]["gatewayAPI"].get("disable").is_none());
+    let back: Config = serde_json::from_value(json).unwrap();
+    assert_eq!(back, config);
+
+    for (why, yaml) in [
+        ("no spec", "apiVersion: kubelb.k8c.io/v1alpha1\nkind: Tenant\nmetadata: {name: a}\n"),
+        ("null spec", "apiVersion: kubelb.k8c.io/v1alpha1\nkind: Tenant\nmetadata: {name: a}\nspec: null\n"),
+        ("empty spec", "apiVersion: kubelb.k8c.io/v1alpha1\nkind: Tenant\nmetadata: {name: a}\nspec: {}\n"),
+        (
+            "empty gatewayAPI",
+            "apiVersion: kubelb.k8c.io/v1alpha1\nkind: Tenant\nmetadata: {name: a}\nspec: {gatewayAPI: {}}\n",
+        ),
+    ] {
+        let tenant: Tenant = serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{why}: {e}"));
+        assert_eq!(tenant, Tenant::named("a"), "{why}");
+    }
+    let config: Config = serde_json::from_str(r#"{"metadata":{"name":"default"}}"#).unwrap();
+    assert_eq!(config.spec, Default::default());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corpus
+
+/// Acceptance: every upstream policy gets a decision without panicking; with a default Config and
+/// the tenant `tenant-a`, each Apply object validates and lives in `tenant-tenant-a`. Only policies
+/// whose targets are all of kinds KubeLB does not sync (ListenerSet, TCPRoute) are rejected.
+#[test]
+fn upstream_policies_get_a_decision() {
+    let Some(dir) = common::corpus_dir() else { return };
+    let (config, tenant) = (Config::default(), Tenant::named("tenant-a"));
+    let mut failures = Vec::new();
+    let (mut applied, mut rejected, mut total) = (0, 0, 0);
+    for file in common::yaml_files(&dir.join("upstream")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        for (doc, parsed) in parse::from_yaml_documents(&text, FieldValidation::Warn).into_iter().enumerate() {
+            let mut policy = match parsed {
+                Ok(parsed) => parsed.value,
+                Err(e) => {
+                    failures.push(format!("{name}#{doc}: does not parse: {e}"));
+                    continue;
+                }
+            };
+            total += 1;
+            // Documentation examples leave the namespace out; the API server of a tenant cluster
+            // would have stored them in `default`.
+            policy.metadata.namespace.get_or_insert_with(|| "default".to_owned());
+            let decision = std::panic::catch_unwind(|| sync_decision(&policy, &config, &tenant));
+            match decision {
+                Err(_) => failures.push(format!("{name}#{doc}: sync_decision panicked")),
+                Ok(SyncDecision::Apply { object, .. }) => {
+                    applied += 1;
+                    if object.metadata.namespace.as_deref() != Some("tenant-tenant-a") {
+                        failures.push(format!("{name}#{doc}: object in {:?}", object.metadata.namespace));
+                    }
+                    if let Err(errors) = object.validate() {
+                        failures.push(format!("{name}#{doc}: the Apply object does not validate:\n{errors}"));
+                    }
+                }
+                Ok(SyncDecision::Reject { reason }) => {
+                    rejected += 1;
+                    if !matches!(reason, RejectReason::NoSupportedTarget { .. }) {
+                        failures.push(format!("{name}#{doc}: unexpected reject: {reason}"));
+                    }
+                }
+                Ok(SyncDecision::Remove { reason }) => {
+                    failures.push(format!("{name}#{doc}: unexpected remove: {reason}"))
+                }
+            }
+        }
+    }
+    eprintln!("{total} upstream policies: {applied} applied, {rejected} rejected");
+    assert!(applied > 0, "no upstream policy was applied");
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
