@@ -388,6 +388,8 @@ fn read_policy(source: &impl Source, mode: FieldValidation) -> Result<Parsed<Bac
         FieldValidation::Strict | FieldValidation::Ignore => {}
         FieldValidation::Warn => warnings.extend(issues),
     }
+    // Dropped values are found before unknown fields; report both in input order.
+    warnings.sort_by_key(|w| w.location.map(|l| (l.line, l.column)));
     Ok(Parsed { value, warnings })
 }
 
@@ -398,8 +400,21 @@ fn droppable(err: &RunError) -> bool {
 
 fn issue_from(err: RunError, source: &impl Source) -> FieldIssue {
     let hint = migration_hint(&err.path).map(str::to_owned);
-    let location = err.location.or_else(|| source.locate(&err.path));
-    FieldIssue { path: display_path(&err.path), kind: IssueKind::InvalidValue { message: err.message, hint }, location }
+    // A value of the wrong shape is reported at its key, like an unknown field (the format would
+    // say where the value starts, which the repair loop, decoding a `Value`, cannot); a missing or
+    // duplicate field where the format saw it.
+    let location = if droppable(&err) {
+        source.locate(&err.path).or(err.location)
+    } else {
+        err.location.or_else(|| source.locate(&err.path))
+    };
+    // serde names a missing field in its message and reports the enclosing object's path; the
+    // API server reports the field's own path (`spec.targetRefs[0].group: Required value`).
+    let mut path = err.path;
+    if let Some(field) = err.message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+        path.push(Seg::Key(field.to_owned()));
+    }
+    FieldIssue { path: display_path(&path), kind: IssueKind::InvalidValue { message: err.message, hint }, location }
 }
 
 /// The slow path of Warn and Ignore: drop each value that does not decode and try again.
@@ -890,6 +905,9 @@ impl<'de> Visitor<'de> for Locator<'_> {
 }
 
 /// Reads a map key, failing with the locator's marker when it is the key being looked for.
+///
+/// The marker is raised inside the key's own visitor, so the format attaches the key's position
+/// (raised after the key is read, YAML would attach the position of the enclosing mapping).
 struct KeySeed<'a> {
     stop_at: Option<&'a str>,
 }
@@ -897,11 +915,7 @@ struct KeySeed<'a> {
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = KeyString;
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<KeyString, D::Error> {
-        let key = <KeyString as serde::Deserialize>::deserialize(de)?;
-        match self.stop_at {
-            Some(wanted) if wanted == key.0 => Err(serde::de::Error::custom(LOCATED)),
-            _ => Ok(key),
-        }
+        de.deserialize_any(KeyVisitor { stop_at: self.stop_at })
     }
 }
 
@@ -910,32 +924,42 @@ struct KeyString(String);
 
 impl<'de> serde::Deserialize<'de> for KeyString {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = KeyString;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map key")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_owned()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<KeyString, E> {
-                Ok(KeyString("null".into()))
-            }
-        }
-        de.deserialize_any(V)
+        de.deserialize_any(KeyVisitor { stop_at: None })
+    }
+}
+
+struct KeyVisitor<'a> {
+    stop_at: Option<&'a str>,
+}
+
+impl KeyVisitor<'_> {
+    fn key<E: serde::de::Error>(self, key: String) -> Result<KeyString, E> {
+        if self.stop_at == Some(key.as_str()) { Err(E::custom(LOCATED)) } else { Ok(KeyString(key)) }
+    }
+}
+
+impl Visitor<'_> for KeyVisitor<'_> {
+    type Value = KeyString;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map key")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyString, E> {
+        self.key(v.to_owned())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<KeyString, E> {
+        self.key(v.to_string())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<KeyString, E> {
+        self.key(v.to_string())
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<KeyString, E> {
+        self.key(v.to_string())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<KeyString, E> {
+        self.key(v.to_string())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<KeyString, E> {
+        self.key("null".into())
     }
 }
 
@@ -950,6 +974,7 @@ mod tests {
         type Case<'a> = (&'a [Seg], Option<(usize, usize)>);
         let cases: &[Case<'_>] = &[
             (&[key("spec"), key("retry"), key("numRetrys")], Some((4, 5))),
+            (&[key("spec"), key("list")], Some((5, 3))),
             (&[key("spec"), key("list"), Seg::Index(1)], Some((7, 5))),
             (&[key("spec"), key("nope")], None),
         ];
