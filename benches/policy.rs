@@ -1,0 +1,248 @@
+//! Benchmarks: parsing (typed vs untyped, JSON and YAML), `validate()`, every path of
+//! `sync_decision`, and the controller's end-to-end path. Each group measures a baseline in
+//! the same run and the ratios against it are printed at the end (absolute times drift on a
+//! shared machine; ratios measured together do not).
+//!
+//! Inputs: our fixtures (`tests/fixtures`) and, when present, the upstream corpus
+//! (`BTP_CORPUS_DIR`, default `../shared/corpus`). Run with `cargo bench --bench policy`.
+
+use std::{hint::black_box, path::PathBuf, time::Duration};
+
+use backend_traffic_policy::{
+    BackendTrafficPolicy,
+    kubelb::{Config, GatewayApiSettings, Tenant},
+    parse::{self, FieldValidation},
+    sync_decision,
+};
+use criterion::{BatchSize, Criterion, Throughput};
+use serde_json::Value;
+
+/// One corpus document in both encodings.
+struct Doc {
+    json: Vec<u8>,
+    yaml: String,
+}
+
+fn load(dir: &std::path::Path, docs: &mut Vec<Doc>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    for file in files.iter().filter(|f| f.extension().is_some_and(|x| x == "yaml")) {
+        let Ok(text) = std::fs::read_to_string(file) else { continue };
+        for document in serde_yaml::Deserializer::from_str(&text) {
+            let Ok(value) = <Value as serde::Deserialize>::deserialize(document) else { continue };
+            if value.is_null() {
+                continue;
+            }
+            let json = serde_json::to_vec(&value).expect("a JSON value serializes");
+            let yaml = serde_yaml::to_string(&value).expect("a JSON value serializes");
+            docs.push(Doc { json, yaml });
+        }
+    }
+}
+
+fn corpus() -> (String, Vec<Doc>) {
+    let mut docs = Vec::new();
+    let shared = std::env::var_os("BTP_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    load(&shared.join("upstream"), &mut docs);
+    let label = if docs.is_empty() { "fixtures" } else { "upstream corpus" };
+    if docs.is_empty() {
+        load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), &mut docs);
+    }
+    (label.to_owned(), docs)
+}
+
+fn typed(doc: &Doc) -> BackendTrafficPolicy {
+    serde_json::from_slice(&doc.json).expect("corpus documents parse")
+}
+
+fn bench_parse(c: &mut Criterion, docs: &[Doc]) {
+    let mut g = c.benchmark_group("parse_json");
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function("untyped_value", |b| {
+        b.iter(|| {
+            docs.iter().map(|d| serde_json::from_slice::<Value>(black_box(&d.json)).is_ok() as usize).sum::<usize>()
+        })
+    });
+    g.bench_function("typed_serde", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| serde_json::from_slice::<BackendTrafficPolicy>(black_box(&d.json)).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("typed_strict", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| parse::from_json_slice(black_box(&d.json), FieldValidation::Strict).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("parse_yaml");
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function("untyped_value", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| serde_yaml::from_str::<serde_yaml::Value>(black_box(&d.yaml)).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("typed_serde", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| serde_yaml::from_str::<BackendTrafficPolicy>(black_box(&d.yaml)).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("typed_strict", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| parse::from_yaml_str(black_box(&d.yaml), FieldValidation::Strict).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+fn bench_validate(c: &mut Criterion, docs: &[Doc]) {
+    let policies: Vec<BackendTrafficPolicy> = docs.iter().map(typed).collect();
+    let mut g = c.benchmark_group("validate");
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function("typed_serde_parse", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| serde_json::from_slice::<BackendTrafficPolicy>(black_box(&d.json)).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("validate", |b| {
+        b.iter(|| policies.iter().map(|p| black_box(p).validate().is_ok() as usize).sum::<usize>())
+    });
+    g.finish();
+}
+
+fn flags(f: impl FnOnce(&mut GatewayApiSettings)) -> GatewayApiSettings {
+    let mut settings = GatewayApiSettings::default();
+    f(&mut settings);
+    settings
+}
+
+fn bench_sync(c: &mut Criterion, docs: &[Doc]) {
+    let policies: Vec<BackendTrafficPolicy> = docs.iter().map(typed).collect();
+    let policy = policies.iter().find(|p| p.spec.target_refs.is_some()).unwrap_or(&policies[0]).clone();
+    let config = Config::default_named("kubelb");
+    let tenant = Tenant::named("tenant-a");
+    let mut g = c.benchmark_group("sync_decision");
+    let removes = [
+        ("remove_gateway_api_global", config.clone().with_gateway_api(flags(|s| s.disable = true)), tenant.clone()),
+        ("remove_gateway_api_tenant", config.clone(), tenant.clone().with_gateway_api(flags(|s| s.disable = true))),
+        (
+            "remove_policy_sync_global",
+            config.clone().with_gateway_api(flags(|s| s.disable_backend_traffic_policy = true)),
+            tenant.clone(),
+        ),
+        (
+            "remove_policy_sync_tenant",
+            config.clone(),
+            tenant.clone().with_gateway_api(flags(|s| s.disable_backend_traffic_policy = true)),
+        ),
+    ];
+    for (name, config, tenant) in &removes {
+        g.bench_function(*name, |b| b.iter(|| black_box(sync_decision(black_box(&policy), config, tenant))));
+    }
+    let mut deleted = policy.clone();
+    deleted.metadata.deletion_timestamp =
+        Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(k8s_openapi::jiff::Timestamp::UNIX_EPOCH));
+    g.bench_function("remove_deleted", |b| b.iter(|| black_box(sync_decision(black_box(&deleted), &config, &tenant))));
+    let mut invalid = policy.clone();
+    invalid.spec.target_refs = None;
+    invalid.spec.target_ref = None;
+    g.bench_function("reject_invalid", |b| b.iter(|| black_box(sync_decision(black_box(&invalid), &config, &tenant))));
+    g.bench_function("clone_policy", |b| b.iter_batched(|| (), |()| black_box(policy.clone()), BatchSize::SmallInput));
+    g.bench_function("apply", |b| b.iter(|| black_box(sync_decision(black_box(&policy), &config, &tenant))));
+    g.finish();
+}
+
+fn bench_end_to_end(c: &mut Criterion, docs: &[Doc]) {
+    let config = Config::default_named("kubelb");
+    let tenant = Tenant::named("tenant-a");
+    let mut g = c.benchmark_group("end_to_end");
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function("json_parse_validate_decide", |b| {
+        b.iter(|| {
+            let mut applied = 0usize;
+            for d in docs {
+                let Ok(policy) = serde_json::from_slice::<BackendTrafficPolicy>(black_box(&d.json)) else { continue };
+                // sync_decision validates (rule 6) before it decides.
+                if matches!(
+                    sync_decision(&policy, &config, &tenant),
+                    backend_traffic_policy::sync::SyncDecision::Apply { .. }
+                ) {
+                    applied += 1;
+                }
+            }
+            applied
+        })
+    });
+    g.finish();
+}
+
+/// Mean time of one benchmark, read from criterion's report directory.
+fn mean_ns(group: &str, id: &str) -> Option<f64> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let path = target.join("criterion").join(group).join(id).join("new/estimates.json");
+    let value: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    value.pointer("/mean/point_estimate")?.as_f64()
+}
+
+fn print_budgets(docs: usize, label: &str) {
+    let ratio = |g: &str, a: &str, b: &str| Some(mean_ns(g, a)? / mean_ns(g, b)?);
+    let show = |name: &str, value: Option<f64>, budget: &str| match value {
+        Some(v) => println!("  {name:<46} {v:>8.3}   (budget {budget})"),
+        None => println!("  {name:<46} {:>8}   (budget {budget})", "n/a"),
+    };
+    println!("\nBudgets over {docs} documents of the {label} (ratios measured in this run):");
+    show("typed JSON parse / untyped Value parse", ratio("parse_json", "typed_serde", "untyped_value"), "<= 0.9");
+    show("strict JSON parse / untyped Value parse", ratio("parse_json", "typed_strict", "untyped_value"), "info");
+    show("typed YAML parse / untyped YAML parse", ratio("parse_yaml", "typed_serde", "untyped_value"), "<= 1.0");
+    show("strict YAML parse / untyped YAML parse", ratio("parse_yaml", "typed_strict", "untyped_value"), "info");
+    show("validate / typed JSON parse", ratio("validate", "validate", "typed_serde_parse"), "<= 0.3");
+    show("apply decision / clone of the policy", ratio("sync_decision", "apply", "clone_policy"), "<= 1.5");
+    for id in [
+        "remove_gateway_api_global",
+        "remove_gateway_api_tenant",
+        "remove_policy_sync_global",
+        "remove_policy_sync_tenant",
+        "remove_deleted",
+    ] {
+        show(&format!("{id} (ns)"), mean_ns("sync_decision", id), "< 50 ns");
+    }
+    if let Some(ns) = mean_ns("end_to_end", "json_parse_validate_decide") {
+        let per_second = docs as f64 / (ns / 1e9);
+        println!(
+            "  {:<46} {per_second:>8.0}   (budget >= 200000 policies/s)",
+            "end-to-end policies per second (one core)"
+        );
+    }
+}
+
+fn main() {
+    let (label, docs) = corpus();
+    assert!(!docs.is_empty(), "no documents to benchmark");
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    bench_parse(&mut c, &docs);
+    bench_validate(&mut c, &docs);
+    bench_sync(&mut c, &docs);
+    bench_end_to_end(&mut c, &docs);
+    c.final_summary();
+    print_budgets(docs.len(), &label);
+}
