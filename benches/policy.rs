@@ -5,6 +5,8 @@
 //!
 //! Inputs: our fixtures (`tests/fixtures`) and, when present, the upstream corpus
 //! (`BTP_CORPUS_DIR`, default `../shared/corpus`). Run with `cargo bench --bench policy`.
+// Test code: a panic here fails a test or a demo; no controller runs it on tenant input.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::{hint::black_box, path::PathBuf, time::Duration};
 
@@ -12,6 +14,7 @@ use backend_traffic_policy::{
     BackendTrafficPolicy,
     kubelb::{Config, GatewayApiSettings, Tenant},
     parse::{self, FieldValidation},
+    sync::SyncDecision,
     sync_decision,
 };
 use criterion::{BatchSize, Criterion, Throughput};
@@ -164,6 +167,32 @@ fn bench_sync(c: &mut Criterion, docs: &[Doc]) {
     g.bench_function("reject_invalid", |b| b.iter(|| black_box(sync_decision(black_box(&invalid), &config, &tenant))));
     g.bench_function("clone_policy", |b| b.iter_batched(|| (), |()| black_box(policy.clone()), BatchSize::SmallInput));
     g.bench_function("apply", |b| b.iter(|| black_box(sync_decision(black_box(&policy), &config, &tenant))));
+    // The same comparison over every corpus policy that is applied (documents written without a
+    // namespace get `default`, as an API server would give them).
+    let applied: Vec<BackendTrafficPolicy> = policies
+        .iter()
+        .cloned()
+        .map(|mut p| {
+            p.metadata.namespace.get_or_insert_with(|| "default".to_owned());
+            p
+        })
+        .filter(|p| matches!(sync_decision(p, &config, &tenant), SyncDecision::Apply { .. }))
+        .collect();
+    g.throughput(Throughput::Elements(applied.len() as u64));
+    g.bench_function("clone_corpus", |b| {
+        b.iter(|| {
+            for p in &applied {
+                black_box(p.clone());
+            }
+        })
+    });
+    g.bench_function("apply_corpus", |b| {
+        b.iter(|| {
+            for p in &applied {
+                black_box(sync_decision(black_box(p), &config, &tenant));
+            }
+        })
+    });
     g.finish();
 }
 
@@ -214,6 +243,11 @@ fn print_budgets(docs: usize, label: &str) {
     show("strict YAML parse / untyped YAML parse", ratio("parse_yaml", "typed_strict", "untyped_value"), "info");
     show("validate / typed JSON parse", ratio("validate", "validate", "typed_serde_parse"), "<= 0.3");
     show("apply decision / clone of the policy", ratio("sync_decision", "apply", "clone_policy"), "<= 1.5");
+    show(
+        "apply decision / clone, applied corpus policies",
+        ratio("sync_decision", "apply_corpus", "clone_corpus"),
+        "<= 1.5",
+    );
     for id in [
         "remove_gateway_api_global",
         "remove_gateway_api_tenant",

@@ -248,5 +248,8 @@ impl Tenant {
 /// ```
 #[must_use]
 pub fn tenant_namespace(name: &str) -> String {
-    format!("tenant-{name}")
+    let mut namespace = String::with_capacity("tenant-".len().saturating_add(name.len()));
+    namespace.push_str("tenant-");
+    namespace.push_str(name);
+    namespace
 }

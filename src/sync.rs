@@ -19,11 +19,11 @@
 //! | 3 | `Config` `spec.gatewayAPI.disableBackendTrafficPolicy` | `Remove` [`PolicySyncDisabled(Global)`](RemoveReason::PolicySyncDisabled) |
 //! | 4 | `Tenant` `spec.gatewayAPI.disableBackendTrafficPolicy` | `Remove` `PolicySyncDisabled(Tenant)` |
 //! | 5 | the policy has `metadata.deletionTimestamp` | `Remove` [`Deleted`](RemoveReason::Deleted) |
-//! | 6 | the policy has no namespace or no name, or the tenant has no name | [`Reject`](SyncDecision::Reject) [`MissingNamespace`](RejectReason::MissingNamespace), [`MissingName`](RejectReason::MissingName) or [`MissingTenantName`](RejectReason::MissingTenantName) |
-//! | 7 | [`validate()`](BackendTrafficPolicy::validate) finds errors | `Reject` [`Invalid`](RejectReason::Invalid) |
-//! | 8 | no target is left after the target rules below | `Reject` [`NoSupportedTarget`](RejectReason::NoSupportedTarget), listing what was dropped |
-//! | 9 | the rewritten object would not validate (a safety net; see below) | `Reject` [`InvalidAfterRewrite`](RejectReason::InvalidAfterRewrite) |
-//! | 10 | otherwise | [`Apply`](SyncDecision::Apply) the rewritten object |
+//! | 6 | [`validate()`](BackendTrafficPolicy::validate) finds errors | [`Reject`](SyncDecision::Reject) [`Invalid`](RejectReason::Invalid) |
+//! | 6a | the policy has no namespace or no name, or the tenant has no name (never the case for objects read from a cluster; a safe decision does not guess) | `Reject` [`MissingNamespace`](RejectReason::MissingNamespace), [`MissingName`](RejectReason::MissingName) or [`MissingTenantName`](RejectReason::MissingTenantName) |
+//! | 7 | no target is left after the target rules below | `Reject` [`NoSupportedTarget`](RejectReason::NoSupportedTarget), listing what was dropped |
+//! | 7a | both `targetRef` and `targetRefs` are left, which the CRD only allowed because of target selectors that were all dropped | `Reject` [`InvalidAfterRewrite`](RejectReason::InvalidAfterRewrite) |
+//! | 8 | otherwise | [`Apply`](SyncDecision::Apply) the rewritten object |
 //!
 //! `Remove` means: do not sync, and delete any copy synced earlier. `Reject` means: do not sync,
 //! keep any copy synced earlier as it is (the last known good one) and tell the tenant why.
@@ -132,11 +132,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector, ValidationErrors,
+    BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector, ValidationError, ValidationErrors,
     gateway_api::LocalObjectReference,
     kubelb::{Config, GatewayApiSettings, Tenant, tenant_namespace},
     target::{GATEWAY_API_GROUP, NamespaceFrom, TargetNamespaces},
     traffic::response_override::{CustomResponse, ResponseBody, ResponseOverride},
+    validate::ErrorKind,
 };
 
 /// Label with the policy's name in the tenant cluster.
@@ -174,13 +175,19 @@ const KEPT_PREFIX: usize = 55;
 /// ```
 #[must_use]
 pub fn name(namespace: &str, name: &str) -> String {
-    let full = format!("{namespace}-{name}");
-    if full.chars().count() < MAX_NAME {
+    // Built by hand: `format!` costs more than the rest of a short name's work.
+    let mut full = String::with_capacity(namespace.len().saturating_add(name.len()).saturating_add(1));
+    full.push_str(namespace);
+    full.push('-');
+    full.push_str(name);
+    if full.len() < MAX_NAME || full.chars().count() < MAX_NAME {
         return full;
     }
     let cut = full.char_indices().nth(KEPT_PREFIX).map_or(full.len(), |(at, _)| at);
     let digest = Sha256::digest(full.as_bytes());
-    format!("{}-{:02x}{:02x}", full[..cut].trim_end_matches('-'), digest[0], digest[1])
+    let kept = full.get(..cut).unwrap_or(&full).trim_end_matches('-');
+    let hex: String = digest.iter().take(2).map(|byte| format!("{byte:02x}")).collect();
+    format!("{kept}-{hex}")
 }
 
 /// What a KubeLB controller does with one policy of a tenant cluster.
@@ -482,7 +489,11 @@ pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Te
         return remove(RemoveReason::Deleted);
     }
 
-    // Rule 6: never guess where an object belongs.
+    // Rule 6.
+    if let Err(errors) = policy.validate() {
+        return reject(RejectReason::Invalid(errors));
+    }
+    // Rule 6a: never guess where an object belongs.
     let Some(namespace) = non_empty(policy.metadata.namespace.as_deref()) else {
         return reject(RejectReason::MissingNamespace);
     };
@@ -494,11 +505,6 @@ pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Te
     };
 
     // Rule 7.
-    if let Err(errors) = policy.validate() {
-        return reject(RejectReason::Invalid(errors));
-    }
-
-    // Rule 8.
     let mut rewrite = Rewrite {
         namespace,
         http_route_off: off_scope(global.http_routes, local.http_routes),
@@ -522,17 +528,24 @@ pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Te
         return reject(RejectReason::NoSupportedTarget { dropped });
     }
 
-    // Rule 9.
+    // Rule 7a. The rewrite only renames targets, drops some of them and narrows selectors, so of
+    // every schema constraint and CEL rule only R01 ("either targetRef or targetRefs") can stop
+    // holding: when both lists were kept because of selectors that were all dropped. The
+    // property tests check that every `Apply` object validates.
+    let both_refs = spec.target_ref.is_some() && spec.target_refs.is_some();
+    if both_refs && spec.target_selectors.as_ref().is_none_or(Vec::is_empty) {
+        let mut errors = ValidationErrors::default();
+        errors.push(ValidationError::new("spec", ErrorKind::Rule { rule: crate::policy::R01, value_type: "object" }));
+        return reject(RejectReason::InvalidAfterRewrite(errors));
+    }
+
     let object = BackendTrafficPolicy {
         metadata: synced_metadata(&policy.metadata, namespace, policy_name, tenant_name),
         spec,
         status: None,
     };
-    if let Err(errors) = object.validate() {
-        return reject(RejectReason::InvalidAfterRewrite(errors));
-    }
 
-    // Rule 10.
+    // Rule 8.
     SyncDecision::Apply { object: Box::new(object), warnings, dependencies }
 }
 

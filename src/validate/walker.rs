@@ -107,6 +107,8 @@ struct Node {
     /// Object nodes without declared properties (`metadata`) and free JSON are not walked.
     opaque: bool,
     properties: Vec<(String, Node)>,
+    /// [`tag_of`] of each property name, in the same order.
+    tags: Vec<u64>,
     /// Required properties without a default, as indices into `properties`.
     required: Vec<usize>,
     additional: Option<Box<Node>>,
@@ -163,6 +165,7 @@ impl Node {
         };
         if let Some(props) = get("properties").and_then(Value::as_object) {
             node.properties = props.iter().map(|(k, v)| (k.clone(), Node::compile(v))).collect();
+            node.tags = node.properties.iter().map(|(k, _)| tag_of(k)).collect();
         }
         if let Some(extra) = get("additionalProperties").filter(|v| v.is_object()) {
             node.additional = Some(Box::new(Node::compile(extra)));
@@ -175,7 +178,7 @@ impl Node {
             || node.ty.is_none();
         for name in get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             if let Some(i) = node.properties.iter().position(|(k, _)| k == name)
-                && !node.properties[i].1.has_default
+                && node.properties.get(i).is_some_and(|(_, p)| !p.has_default)
             {
                 node.required.push(i);
             }
@@ -197,9 +200,29 @@ impl Node {
         node
     }
 
+    /// Finds a property by name: a scan over one-word tags (length and first bytes) settles
+    /// almost every candidate without comparing strings.
     fn property(&self, key: &str) -> Option<(usize, &Node)> {
-        self.properties.iter().enumerate().find(|(_, (k, _))| k == key).map(|(i, (_, n))| (i, n))
+        let tag = tag_of(key);
+        let index = self
+            .tags
+            .iter()
+            .enumerate()
+            .position(|(i, &t)| t == tag && self.properties.get(i).is_some_and(|(k, _)| k == key))?;
+        self.properties.get(index).map(|(_, n)| (index, n))
     }
+}
+
+/// The length of a key and its first seven bytes, packed in one word.
+fn tag_of(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (slot, b) in bytes.iter_mut().zip(key.bytes().take(7)) {
+        *slot = b;
+    }
+    if let Some(last) = bytes.last_mut() {
+        *last = u8::try_from(key.len()).unwrap_or(u8::MAX);
+    }
+    u64::from_le_bytes(bytes)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +230,7 @@ impl Node {
 
 /// Go's `%q` for a string.
 fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    let mut out = String::with_capacity(s.len().saturating_add(2));
     out.push('"');
     for c in s.chars() {
         match c {
@@ -372,20 +395,21 @@ impl Walker<'_, '_> {
             return Ok(());
         }
         this.check_enum(|e| e.as_str() == Some(s), || go_quote(s));
-        let needs_len = this.node.min_length.is_some() || this.node.max_length.is_some();
-        if needs_len {
-            let chars = s.chars().count() as u64;
-            if let Some(min) = this.node.min_length
-                && chars < min
-            {
-                let detail = format!("{} in body should be at least {min} chars long", this.path.render());
-                this.invalid(go_quote(s), detail);
-            }
-            if let Some(max) = this.node.max_length
-                && chars > max
-            {
-                this.push(ErrorKind::TooLong { max });
-            }
+        // Lengths count characters, as the API server does; a UTF-8 string has between len/4
+        // and len characters, so most strings are settled without counting.
+        let bytes = s.len() as u64;
+        if let Some(min) = this.node.min_length
+            && bytes / 4 < min
+            && (s.chars().count() as u64) < min
+        {
+            let detail = format!("{} in body should be at least {min} chars long", this.path.render());
+            this.invalid(go_quote(s), detail);
+        }
+        if let Some(max) = this.node.max_length
+            && bytes > max
+            && (s.chars().count() as u64) > max
+        {
+            this.push(ErrorKind::TooLong { max });
         }
         for pattern in &this.node.patterns {
             if !pattern.is_match(s) {
@@ -825,7 +849,7 @@ impl<'a, 'p> SeqWalker<'a, 'p> {
         if let Some(items) = node.items.as_deref().filter(|n| !n.opaque) {
             let _ = value.serialize(Walker { node: items, path: &path, errors: self.walker.errors });
         }
-        self.index += 1;
+        self.index = self.index.saturating_add(1);
     }
 
     fn finish(mut self) {
@@ -931,9 +955,9 @@ impl ser::SerializeStruct for FingerprintStruct<'_, '_> {
         let keep = self.fp.keys.is_none_or(|keys| keys.iter().any(|k| k == key));
         if keep {
             self.fp.bytes(key.as_bytes());
-            self.fp.depth += 1;
+            self.fp.depth = self.fp.depth.saturating_add(1);
             let r = value.serialize(&mut *self.fp);
-            self.fp.depth -= 1;
+            self.fp.depth = self.fp.depth.saturating_sub(1);
             r?;
         }
         Ok(())
