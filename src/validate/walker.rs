@@ -645,6 +645,58 @@ impl ser::SerializeMap for MapWalker<'_, '_> {
     }
 }
 
+/// The compound forms of a serializer that only takes scalars (a map key, a list-map key):
+/// each fails, so the caller skips the value.
+macro_rules! no_compound {
+    () => {
+        type SerializeSeq = Impossible<(), Never>;
+        type SerializeTuple = Impossible<(), Never>;
+        type SerializeTupleStruct = Impossible<(), Never>;
+        type SerializeTupleVariant = Impossible<(), Never>;
+        type SerializeMap = Impossible<(), Never>;
+        type SerializeStructVariant = Impossible<(), Never>;
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Never> {
+            Err(Never)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Never> {
+            Err(Never)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Never> {
+            Err(Never)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Never> {
+            Err(Never)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Never> {
+            Err(Never)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Never> {
+            Err(Never)
+        }
+    };
+}
+
+/// Scalar forms a serializer refuses.
+macro_rules! reject_scalars {
+    ($($method:ident: $t:ty),*) => {$(
+        fn $method(self, _: $t) -> Result<(), Never> {
+            Err(Never)
+        }
+    )*};
+}
+
 /// Captures a string map key without allocating when it fits in a small buffer.
 struct KeyText {
     buf: [u8; 128],
@@ -678,50 +730,13 @@ impl KeyText {
 impl ser::Serializer for &mut KeyText {
     type Ok = ();
     type Error = Never;
-    type SerializeSeq = Impossible<(), Never>;
-    type SerializeTuple = Impossible<(), Never>;
-    type SerializeTupleStruct = Impossible<(), Never>;
-    type SerializeTupleVariant = Impossible<(), Never>;
-    type SerializeMap = Impossible<(), Never>;
     type SerializeStruct = Impossible<(), Never>;
-    type SerializeStructVariant = Impossible<(), Never>;
     fn serialize_str(self, v: &str) -> Result<(), Never> {
         self.set(v);
         Ok(())
     }
-    fn serialize_bool(self, _: bool) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), Never> {
-        Err(Never)
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), Never> {
-        Err(Never)
-    }
+    reject_scalars!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+                    serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32, serialize_f64: f64);
     fn serialize_char(self, v: char) -> Result<(), Never> {
         self.set(v.encode_utf8(&mut [0; 4]));
         Ok(())
@@ -757,37 +772,8 @@ impl ser::Serializer for &mut KeyText {
     ) -> Result<(), Never> {
         Err(Never)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Never> {
-        Err(Never)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Never> {
-        Err(Never)
-    }
+    no_compound!();
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Never> {
-        Err(Never)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Never> {
         Err(Never)
     }
 }
@@ -970,13 +956,7 @@ impl ser::SerializeStruct for FingerprintStruct<'_, '_> {
 impl<'f, 'k> ser::Serializer for &'f mut Fingerprint<'k> {
     type Ok = ();
     type Error = Never;
-    type SerializeSeq = Impossible<(), Never>;
-    type SerializeTuple = Impossible<(), Never>;
-    type SerializeTupleStruct = Impossible<(), Never>;
-    type SerializeTupleVariant = Impossible<(), Never>;
-    type SerializeMap = Impossible<(), Never>;
     type SerializeStruct = FingerprintStruct<'f, 'k>;
-    type SerializeStructVariant = Impossible<(), Never>;
     fn serialize_str(self, v: &str) -> Result<(), Never> {
         self.bytes(b"s");
         self.bytes(v.as_bytes());
@@ -1058,42 +1038,13 @@ impl<'f, 'k> ser::Serializer for &'f mut Fingerprint<'k> {
     ) -> Result<(), Never> {
         v.serialize(self)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Never> {
-        Err(Never)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Never> {
-        Err(Never)
-    }
+    no_compound!();
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<FingerprintStruct<'f, 'k>, Never> {
         // Only the item itself (depth 0) is a struct; nested objects are not list-map keys.
         if self.depth > 0 {
             return Err(Never);
         }
         Ok(FingerprintStruct { fp: self })
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Never> {
-        Err(Never)
     }
 }
 
