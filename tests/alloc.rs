@@ -1,5 +1,8 @@
-//! Allocation budget: validating a valid policy allocates nothing (a counting global
-//! allocator around `validate()`, after a warm-up that builds the compiled schema once).
+//! Allocation budgets, measured with a counting global allocator: validating a valid policy
+//! allocates nothing (after a warm-up that builds the compiled schema once), and neither does
+//! any `Remove` decision of `sync_decision` (rules 1 to 5).
+// Test code: a panic here fails a test or a demo; no controller runs it on tenant input.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 mod common;
 
@@ -34,7 +37,7 @@ fn policies(dir: &std::path::Path) -> Vec<(String, BackendTrafficPolicy)> {
 
 // One test function only: the counter is global, so tests must not run in parallel here.
 #[test]
-fn validating_valid_policies_allocates_nothing() {
+fn valid_policies_and_remove_decisions_allocate_nothing() {
     let mut all = policies(&common::fixtures_dir());
     if let Some(dir) = common::corpus_dir() {
         all.extend(policies(&dir.join("upstream")));
@@ -57,4 +60,62 @@ fn validating_valid_policies_allocates_nothing() {
     invalid.spec.target_ref = None;
     invalid.spec.target_selectors = None;
     assert!(allocations_of(|| drop(invalid.validate())) > 0);
+
+    remove_decisions_allocate_nothing(&all[0].1);
+}
+
+/// Rules 1 to 5 of the sync decision read flags only. (provenance: the performance issue's
+/// "a Remove decision ... free of allocation")
+fn remove_decisions_allocate_nothing(policy: &BackendTrafficPolicy) {
+    use backend_traffic_policy::{
+        kubelb::{Config, GatewayApiSettings, Tenant},
+        sync::{RemoveReason, Scope, SyncDecision},
+        sync_decision,
+    };
+    let off = |f: fn(&mut GatewayApiSettings)| {
+        let mut settings = GatewayApiSettings::default();
+        f(&mut settings);
+        settings
+    };
+    let (config, tenant) = (Config::default_named("kubelb"), Tenant::named("tenant-a"));
+    let mut deleted = policy.clone();
+    deleted.metadata.deletion_timestamp =
+        Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(k8s_openapi::jiff::Timestamp::UNIX_EPOCH));
+    let cases = [
+        (
+            "rule 1",
+            config.clone().with_gateway_api(off(|s| s.disable = true)),
+            tenant.clone(),
+            policy,
+            RemoveReason::GatewayApiDisabled(Scope::Global),
+        ),
+        (
+            "rule 2",
+            config.clone(),
+            tenant.clone().with_gateway_api(off(|s| s.disable = true)),
+            policy,
+            RemoveReason::GatewayApiDisabled(Scope::Tenant),
+        ),
+        (
+            "rule 3",
+            config.clone().with_gateway_api(off(|s| s.disable_backend_traffic_policy = true)),
+            tenant.clone(),
+            policy,
+            RemoveReason::PolicySyncDisabled(Scope::Global),
+        ),
+        (
+            "rule 4",
+            config.clone(),
+            tenant.clone().with_gateway_api(off(|s| s.disable_backend_traffic_policy = true)),
+            policy,
+            RemoveReason::PolicySyncDisabled(Scope::Tenant),
+        ),
+        ("rule 5", config.clone(), tenant.clone(), &deleted, RemoveReason::Deleted),
+    ];
+    for (rule, config, tenant, policy, expected) in cases {
+        let mut decision = None;
+        let count = allocations_of(|| decision = Some(sync_decision(policy, &config, &tenant)));
+        assert_eq!(decision, Some(SyncDecision::Remove { reason: expected }), "{rule}");
+        assert_eq!(count, 0, "{rule}: the Remove decision allocated");
+    }
 }
