@@ -1,6 +1,8 @@
 //! KubeLB's sync decision: one table row per decision rule and per target rule, the naming
 //! examples of the issue, the metadata and reference rewrites, the KubeLB seed objects, and every
 //! policy of the shared upstream corpus.
+// Test code: a panic here fails a test or a demo; no controller runs it on tenant input.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 mod common;
 
@@ -9,7 +11,6 @@ use std::collections::BTreeMap;
 use backend_traffic_policy::{
     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
     cluster::retry::Retry,
-    gateway_api::LocalObjectReference,
     kubelb::{Config, GatewayApiSettings, Tenant},
     parse::{self, FieldValidation},
     sync::{
@@ -17,9 +18,7 @@ use backend_traffic_policy::{
     },
     sync_decision,
     target::{NamespaceFrom, TargetNamespaces},
-    traffic::response_override::{
-        CustomResponse, Match, ResponseBody, ResponseBodyType, ResponseOverride, StatusCodeMatch,
-    },
+    traffic::response_override::{CustomResponse, ResponseBody, ResponseOverride},
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, OwnerReference, Time};
 
@@ -669,25 +668,10 @@ fn metadata_is_rewritten() {
 }
 
 fn value_ref_override(config_map: &str) -> ResponseOverride {
-    ResponseOverride {
-        r#match: Match {
-            status_codes: Some(vec![StatusCodeMatch { value: Some(500), ..Default::default() }]),
-            ..Default::default()
-        },
-        response: Some(CustomResponse {
-            body: Some(ResponseBody {
-                r#type: Some(ResponseBodyType::ValueRef),
-                inline: None,
-                value_ref: Some(LocalObjectReference {
-                    group: String::new(),
-                    kind: "ConfigMap".into(),
-                    name: config_map.into(),
-                }),
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    ResponseOverride::for_status(
+        500,
+        CustomResponse { body: Some(ResponseBody::from_config_map(config_map)), ..Default::default() },
+    )
 }
 
 /// The ConfigMap of `responseOverride[].response.body.valueRef` is renamed and listed once as a

@@ -1,17 +1,16 @@
 //! Property tests of KubeLB's sync decision over generated policies, Configs and Tenants.
+// Test code: a panic here fails a test or a demo; no controller runs it on tenant input.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::BTreeMap;
 
 use backend_traffic_policy::{
     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
-    gateway_api::LocalObjectReference,
     kubelb::{Config, GatewayApiSettings, Tenant},
     sync::{self, LABEL_ORIGIN_NAMESPACE, RemoveReason, Scope, SyncDecision},
     sync_decision,
     target::{NamespaceFrom, TargetNamespaces},
-    traffic::response_override::{
-        CustomResponse, Match, ResponseBody, ResponseBodyType, ResponseOverride, StatusCodeMatch,
-    },
+    traffic::response_override::{CustomResponse, ResponseBody, ResponseOverride},
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
 use proptest::{collection::vec, option, prelude::*};
@@ -64,25 +63,10 @@ fn target_selector() -> impl Strategy<Value = TargetSelector> {
 }
 
 fn value_ref_override(config_map: String) -> ResponseOverride {
-    ResponseOverride {
-        r#match: Match {
-            status_codes: Some(vec![StatusCodeMatch { value: Some(503), ..Default::default() }]),
-            ..Default::default()
-        },
-        response: Some(CustomResponse {
-            body: Some(ResponseBody {
-                r#type: Some(ResponseBodyType::ValueRef),
-                inline: None,
-                value_ref: Some(LocalObjectReference {
-                    group: String::new(),
-                    kind: "ConfigMap".into(),
-                    name: config_map,
-                }),
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    ResponseOverride::for_status(
+        503,
+        CustomResponse { body: Some(ResponseBody::from_config_map(config_map)), ..Default::default() },
+    )
 }
 
 fn policy() -> impl Strategy<Value = BackendTrafficPolicy> {

@@ -247,6 +247,49 @@ pub struct ResponseBody {
     pub value_ref: Option<LocalObjectReference>,
 }
 
+impl ResponseBody {
+    /// A body written in the policy itself.
+    #[must_use]
+    pub fn inline(text: impl Into<String>) -> Self {
+        Self { r#type: Some(ResponseBodyType::Inline), inline: Some(text.into()), value_ref: None }
+    }
+
+    /// A body read from the ConfigMap `name` in the policy's namespace.
+    #[must_use]
+    pub fn from_config_map(name: impl Into<String>) -> Self {
+        Self {
+            r#type: Some(ResponseBodyType::ValueRef),
+            inline: None,
+            value_ref: Some(LocalObjectReference { group: String::new(), kind: "ConfigMap".into(), name: name.into() }),
+        }
+    }
+}
+
+impl ResponseOverride {
+    /// Replaces responses with status `status` by `response`.
+    ///
+    /// ```
+    /// use backend_traffic_policy::traffic::response_override::{CustomResponse, ResponseBody, ResponseOverride};
+    /// let rule = ResponseOverride::for_status(
+    ///     503,
+    ///     CustomResponse { body: Some(ResponseBody::from_config_map("sorry-page")), ..Default::default() },
+    /// );
+    /// assert_eq!(rule.r#match.status_codes.unwrap()[0].value, Some(503));
+    /// ```
+    #[must_use]
+    pub fn for_status(status: i64, response: CustomResponse) -> Self {
+        Self {
+            r#match: Match {
+                status_codes: Some(vec![StatusCodeMatch { value: Some(status), ..StatusCodeMatch::default() }]),
+                ..Match::default()
+            },
+            response: Some(response),
+            redirect: None,
+            source: None,
+        }
+    }
+}
+
 string_enum! {
     /// Scheme of a redirect `Location`.
     pub enum RedirectScheme {
