@@ -106,9 +106,13 @@ struct Node {
     ty: Option<Ty>,
     /// Object nodes without declared properties (`metadata`) and free JSON are not walked.
     opaque: bool,
+    /// Nothing at or below this node can fail for a value of the Rust type that serializes into
+    /// it (the types match the schema by construction, which `tests/schema.rs` checks): the
+    /// walk does not enter it.
+    inert: bool,
     properties: Vec<(String, Node)>,
-    /// [`tag_of`] of each property name, in the same order.
-    tags: Vec<u64>,
+    /// Open-addressing table over `properties`, see [`Node::property`].
+    slots: Vec<u8>,
     /// Required properties without a default, as indices into `properties`.
     required: Vec<usize>,
     additional: Option<Box<Node>>,
@@ -165,7 +169,7 @@ impl Node {
         };
         if let Some(props) = get("properties").and_then(Value::as_object) {
             node.properties = props.iter().map(|(k, v)| (k.clone(), Node::compile(v))).collect();
-            node.tags = node.properties.iter().map(|(k, _)| tag_of(k)).collect();
+            node.index_properties();
         }
         if let Some(extra) = get("additionalProperties").filter(|v| v.is_object()) {
             node.additional = Some(Box::new(Node::compile(extra)));
@@ -197,32 +201,81 @@ impl Node {
             Some(_) => Some(ListKind::Atomic),
             None => None,
         };
+        node.inert = node.opaque || node.has_no_checks();
         node
     }
 
-    /// Finds a property by name: a scan over one-word tags (length and first bytes) settles
-    /// almost every candidate without comparing strings.
-    fn property(&self, key: &str) -> Option<(usize, &Node)> {
-        let tag = tag_of(key);
-        let index = self
-            .tags
-            .iter()
-            .enumerate()
-            .position(|(i, &t)| t == tag && self.properties.get(i).is_some_and(|(k, _)| k == key))?;
-        self.properties.get(index).map(|(_, n)| (index, n))
+    fn has_no_checks(&self) -> bool {
+        let own = self.enum_values.is_none()
+            && self.minimum.is_none()
+            && self.maximum.is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.min_items.is_none()
+            && self.max_items.is_none()
+            && self.patterns.is_empty()
+            && self.required.is_empty()
+            && matches!(self.list, None | Some(ListKind::Atomic));
+        own && self.properties.iter().all(|(_, n)| n.inert)
+            && self.items.as_deref().is_none_or(|n| n.inert)
+            && self.additional.as_deref().is_none_or(|n| n.inert)
     }
+
+    /// Finds a property by name in an open-addressing table keyed by [`tag_of`]: one multiply,
+    /// a probe or two, and one string comparison to confirm.
+    fn property(&self, key: &str) -> Option<(usize, &Node)> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = slot_of(tag_of(key), mask);
+        loop {
+            let index = usize::from(*self.slots.get(at)?).checked_sub(1)?;
+            match self.properties.get(index) {
+                Some((k, node)) if k == key => return Some((index, node)),
+                Some(_) => at = at.wrapping_add(1) & mask,
+                None => return None,
+            }
+        }
+    }
+
+    /// Builds the property table: a power of two at least twice the number of properties,
+    /// each slot holding a property index plus one (0 is empty).
+    fn index_properties(&mut self) {
+        let size = self.properties.len().saturating_mul(2).max(1).next_power_of_two();
+        let mask = size.saturating_sub(1);
+        let mut slots = vec![0u8; size];
+        for (i, (key, _)) in self.properties.iter().enumerate() {
+            let Ok(value) = u8::try_from(i.saturating_add(1)) else { continue };
+            let mut at = slot_of(tag_of(key), mask);
+            while let Some(slot) = slots.get_mut(at) {
+                if *slot == 0 {
+                    *slot = value;
+                    break;
+                }
+                at = at.wrapping_add(1) & mask;
+            }
+        }
+        self.slots = slots;
+    }
+}
+
+/// The slot of a tag in a table of `mask + 1` entries (Fibonacci hashing).
+fn slot_of(tag: u64, mask: usize) -> usize {
+    // Keeping the top bits of the product; they mix every byte of the tag.
+    let mixed = tag.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40;
+    usize::try_from(mixed).unwrap_or(0) & mask
 }
 
 /// The length of a key and its first seven bytes, packed in one word.
 fn tag_of(key: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    for (slot, b) in bytes.iter_mut().zip(key.bytes().take(7)) {
-        *slot = b;
+    let bytes = key.as_bytes();
+    let mut word = [0u8; 8];
+    let n = bytes.len().min(7);
+    if let (Some(dst), Some(src)) = (word.get_mut(..n), bytes.get(..n)) {
+        dst.copy_from_slice(src);
     }
-    if let Some(last) = bytes.last_mut() {
-        *last = u8::try_from(key.len()).unwrap_or(u8::MAX);
+    if let Some(last) = word.last_mut() {
+        *last = u8::try_from(bytes.len()).unwrap_or(u8::MAX);
     }
-    u64::from_le_bytes(bytes)
+    u64::from_le_bytes(word)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +602,7 @@ impl StructWalker<'_, '_> {
         if let Some(bit) = node.required.iter().position(|&r| r == index) {
             self.seen |= 1u128 << bit.min(127);
         }
-        if child.opaque {
+        if child.inert {
             return;
         }
         let path = self.walker.path.key(key);
@@ -635,7 +688,7 @@ impl ser::SerializeMap for MapWalker<'_, '_> {
         } else {
             node.property(key_str).map(|(_, n)| n)
         };
-        let Some(child) = child.filter(|c| !c.opaque) else { return Ok(()) };
+        let Some(child) = child.filter(|c| !c.inert) else { return Ok(()) };
         let path = self.walker.path.key(key_str);
         let _ = value.serialize(Walker { node: child, path: &path, errors: self.walker.errors });
         Ok(())
@@ -832,7 +885,7 @@ impl<'a, 'p> SeqWalker<'a, 'p> {
             let shown = duplicate_value(value, node.list.as_ref());
             self.walker.errors.push(ValidationError::new(path.render(), ErrorKind::Duplicate { value: shown }));
         }
-        if let Some(items) = node.items.as_deref().filter(|n| !n.opaque) {
+        if let Some(items) = node.items.as_deref().filter(|n| !n.inert) {
             let _ = value.serialize(Walker { node: items, path: &path, errors: self.walker.errors });
         }
         self.index = self.index.saturating_add(1);
