@@ -104,40 +104,41 @@ pub(crate) fn parse(text: &str) -> Result<std::time::Duration, DurationError> {
         let start = pos;
         let mut value: u64 = 0;
         while let Some(digit) = bytes.get(pos).filter(|b| b.is_ascii_digit()) {
-            value = value * 10 + u64::from(digit - b'0');
-            pos += 1;
-            if pos - start > 5 {
+            // At most 5 digits (checked below), so nothing saturates.
+            value = value.saturating_mul(10).saturating_add(u64::from(digit.saturating_sub(b'0')));
+            pos = pos.saturating_add(1);
+            if pos.saturating_sub(start) > 5 {
                 return Err(syntax());
             }
         }
         if pos == start {
             return Err(syntax());
         }
-        let factor = match (bytes.get(pos), bytes.get(pos + 1)) {
+        let factor = match (bytes.get(pos), bytes.get(pos.saturating_add(1))) {
             (Some(b'm'), Some(b's')) => {
-                pos += 2;
+                pos = pos.saturating_add(2);
                 1
             }
             (Some(b'h'), _) => {
-                pos += 1;
+                pos = pos.saturating_add(1);
                 3_600_000
             }
             (Some(b'm'), _) => {
-                pos += 1;
+                pos = pos.saturating_add(1);
                 60_000
             }
             (Some(b's'), _) => {
-                pos += 1;
+                pos = pos.saturating_add(1);
                 1_000
             }
             _ => return Err(syntax()),
         };
-        groups += 1;
+        groups = groups.saturating_add(1);
         if groups > 4 {
             return Err(syntax());
         }
         // At most 4 groups of 99999h: far below u64::MAX milliseconds.
-        total_ms += value * factor;
+        total_ms = total_ms.saturating_add(value.saturating_mul(factor));
     }
     if groups == 0 {
         return Err(syntax());
@@ -189,19 +190,19 @@ pub(crate) fn parse_go(text: &str) -> Option<i128> {
         let mut divisor: i128 = 1;
         let mut fraction: i128 = 0;
         for digit in frac.bytes().take(30) {
-            fraction = fraction * 10 + i128::from(digit - b'0');
-            divisor *= 10;
+            fraction = fraction.checked_mul(10)?.checked_add(i128::from(digit.checked_sub(b'0')?))?;
+            divisor = divisor.checked_mul(10)?;
         }
-        value = value.checked_add(fraction.checked_mul(scale)? / divisor)?;
+        value = value.checked_add(fraction.checked_mul(scale)?.checked_div(divisor)?)?;
         total = total.checked_add(value)?;
         rest = after;
     }
     // Go rejects durations beyond int64 nanoseconds.
     let limit = i128::from(i64::MAX);
-    if total > limit + i128::from(negative) {
+    if total > limit.saturating_add(i128::from(negative)) {
         return None;
     }
-    Some(if negative { -total } else { total })
+    if negative { total.checked_neg() } else { Some(total) }
 }
 
 impl TryFrom<std::time::Duration> for Duration {

@@ -97,9 +97,10 @@ fn parse_bytes(s: &str) -> Result<u64, QuantityError> {
     // mantissa = whole.frac as an integer scaled by 10^-frac.len()
     let mut mantissa: u128 = 0;
     for b in whole.bytes().chain(frac.bytes()) {
-        mantissa = mantissa.checked_mul(10).and_then(|m| m.checked_add(u128::from(b - b'0'))).ok_or_else(overflow)?;
+        let digit = b.checked_sub(b'0').ok_or_else(syntax)?;
+        mantissa = mantissa.checked_mul(10).and_then(|m| m.checked_add(u128::from(digit))).ok_or_else(overflow)?;
     }
-    let mut exp10: i64 = -i64::try_from(frac.len()).map_err(|_| overflow())?;
+    let mut exp10: i64 = i64::try_from(frac.len()).map_err(|_| overflow())?.saturating_neg();
     let mut mult: u128 = 1;
     match suffix {
         "" => {}
@@ -109,15 +110,15 @@ fn parse_bytes(s: &str) -> Result<u64, QuantityError> {
         "Ti" => mult = 1 << 40,
         "Pi" => mult = 1 << 50,
         "Ei" => mult = 1 << 60,
-        "n" => exp10 -= 9,
-        "u" => exp10 -= 6,
-        "m" => exp10 -= 3,
-        "k" => exp10 += 3,
-        "M" => exp10 += 6,
-        "G" => exp10 += 9,
-        "T" => exp10 += 12,
-        "P" => exp10 += 15,
-        "E" => exp10 += 18,
+        "n" => exp10 = exp10.saturating_sub(9),
+        "u" => exp10 = exp10.saturating_sub(6),
+        "m" => exp10 = exp10.saturating_sub(3),
+        "k" => exp10 = exp10.saturating_add(3),
+        "M" => exp10 = exp10.saturating_add(6),
+        "G" => exp10 = exp10.saturating_add(9),
+        "T" => exp10 = exp10.saturating_add(12),
+        "P" => exp10 = exp10.saturating_add(15),
+        "E" => exp10 = exp10.saturating_add(18),
         other => {
             let exp = other.strip_prefix(['e', 'E']).ok_or_else(syntax)?;
             let e: i64 = exp.parse().map_err(|_| syntax())?;
@@ -137,7 +138,7 @@ fn parse_bytes(s: &str) -> Result<u64, QuantityError> {
         }
     } else {
         let mut divisor: u128 = 1;
-        for _ in 0..(-exp10).min(40) {
+        for _ in 0..exp10.saturating_neg().min(40) {
             divisor = divisor.saturating_mul(10);
         }
         value = value.div_ceil(divisor);
