@@ -89,11 +89,11 @@
 //!   fields in order). In YAML, a string field takes string scalars only: `name: 123` is an
 //!   integer, as the API server sees it after its YAML-to-JSON conversion; map keys are read as
 //!   text (`1: a` is the key `"1"`). YAML 1.1 booleans such as `yes` are strings here (YAML 1.2).
-//! - **Duplicate keys.** In Strict mode, a key repeated in any mapping is an error (`duplicate
-//!   field`), in labels and free-form JSON too, as in the API server's strict decoding. In the
-//!   other modes a field of a typed object given twice is still an error (serde's rule), a map's
-//!   repeated key keeps the last value, and a repeated unknown field is reported once per
-//!   occurrence.
+//! - **Duplicate keys.** A field of a typed object given twice is an error in every mode
+//!   (serde's `duplicate field`). In Strict mode a key repeated in a map is one too (labels,
+//!   annotations, selectors, free-form JSON, the document itself), as in the API server's strict
+//!   decoding; in the other modes the last value wins. A repeated unknown field is reported once
+//!   per occurrence (an error in Strict mode, as any unknown field).
 //! - **YAML features.** Anchors and aliases are expanded (and counted). Tags are ignored: a
 //!   mapping tagged `!custom` is read as a mapping, `!!binary` text stays text. Merge keys
 //!   (`<<: *base`) are not applied (serde_yaml implements YAML 1.2, which has none): `<<` is an

@@ -4,7 +4,7 @@
 //! visitor, so YAML aliases, which the format replays as if their anchored value were written
 //! again, are counted as often as they are expanded. It counts values (nodes), nesting depth,
 //! string sizes and the items of each list or map, and, in strict mode, rejects a key repeated
-//! in one mapping. Values a caller would skip (`IgnoredAny`, unknown fields) are read through
+//! in one map (a struct's repeated field is serde's own error). Values a caller would skip (`IgnoredAny`, unknown fields) are read through
 //! the same counting visitor instead of being skipped, so the limits hold for the whole
 //! document and not only for the fields the policy has.
 //!
@@ -19,7 +19,6 @@
 use std::{
     cell::{Cell, RefCell},
     fmt,
-    hash::{DefaultHasher, Hash, Hasher},
 };
 
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
@@ -129,11 +128,17 @@ impl Budget {
     /// Counts one scalar that is not a string; records it when it is a mapping key.
     fn scalar<E: de::Error>(&self, key: &dyn fmt::Display) -> Result<(), E> {
         self.node()?;
-        self.key(key)
+        if self.reading_key.get().is_some() {
+            let mut text = String::new();
+            // Writing to a String cannot fail.
+            let _ = fmt::write(&mut text, format_args!("{key}"));
+            return self.key(&text);
+        }
+        Ok(())
     }
 
-    /// Counts one string (or byte string) of `len` bytes; records it when it is a mapping key.
-    fn string<E: de::Error>(&self, len: usize, key: &dyn fmt::Display) -> Result<(), E> {
+    /// Counts one string of `len` bytes, whose text (`key`) is recorded when it is a mapping key.
+    fn string<E: de::Error>(&self, len: usize, key: &str) -> Result<(), E> {
         self.node()?;
         if len > self.limits.max_string_bytes {
             return Err(self.trip(Exceeded::StringLength { actual: len }));
@@ -188,19 +193,16 @@ impl Budget {
 
     /// Records `key`, the text of a mapping key, when one is being read; a key the mapping
     /// already has is an error.
-    fn key<E: de::Error>(&self, key: &dyn fmt::Display) -> Result<(), E> {
+    fn key<E: de::Error>(&self, key: &str) -> Result<(), E> {
         let Some(frame) = self.reading_key.replace(None) else { return Ok(()) };
         let Some(keys) = &self.keys else { return Ok(()) };
         let mut stack = keys.borrow_mut();
         let KeyStack { text, entries } = &mut *stack;
         let start = text.len();
-        // Writing to a String cannot fail.
-        let _ = fmt::write(text, format_args!("{key}"));
+        text.push_str(key);
         let end = text.len();
         let new = text.get(start..end).unwrap_or_default();
-        let mut hasher = DefaultHasher::new();
-        new.hash(&mut hasher);
-        let hash = hasher.finish();
+        let hash = fnv1a(new.as_bytes());
         let repeated =
             entries.get(frame..).unwrap_or_default().iter().any(|&(h, s, e)| h == hash && text.get(s..e) == Some(new));
         // serde's own message for a struct field given twice.
@@ -208,6 +210,11 @@ impl Budget {
         entries.push((hash, start, end));
         error.map_or(Ok(()), Err)
     }
+}
+
+/// FNV-1a: a fast hash for short keys. Two keys of the same hash are compared as text.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The error message of an exceeded limit.
@@ -417,15 +424,15 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
         self.inner.visit_f64(v)
     }
     fn visit_char<E: de::Error>(self, v: char) -> Result<V::Value, E> {
-        self.budget.string(v.len_utf8(), &v)?;
+        self.budget.string(v.len_utf8(), v.encode_utf8(&mut [0; 4]))?;
         self.inner.visit_char(v)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-        self.budget.string(v.len(), &v)?;
+        self.budget.string(v.len(), v)?;
         self.inner.visit_str(v)
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-        self.budget.string(v.len(), &v)?;
+        self.budget.string(v.len(), v)?;
         self.inner.visit_borrowed_str(v)
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
@@ -469,8 +476,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.budget.enter()?;
+        // A struct's repeated field is serde's own error, and its unknown fields are reported
+        // one by one: only real maps (labels, free-form JSON, the document) track their keys.
+        let track = self.budget.keys.is_some() && !self.flag;
         let start = self.budget.key_count();
-        let value = self.inner.visit_map(Map { map, budget: self.budget, count: 0, start, own: 0 })?;
+        let value = self.inner.visit_map(Map { map, budget: self.budget, count: 0, track, start, own: 0 })?;
         self.budget.leave();
         Ok(value)
     }
@@ -507,6 +517,8 @@ struct Map<'b, A> {
     map: A,
     budget: &'b Budget,
     count: usize,
+    /// Its keys are recorded, to find a repeated one.
+    track: bool,
     /// Where this mapping's keys start in the budget's key stack, and how many it recorded.
     start: usize,
     own: usize,
@@ -516,6 +528,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<'_, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        if !self.track {
+            let key = self.map.next_key_seed(Wrap { inner: seed, budget: self.budget, flag: true })?;
+            if key.is_some() {
+                self.count = self.count.saturating_add(1);
+                self.budget.item(self.count)?;
+            }
+            return Ok(key);
+        }
         self.budget.before_key(self.start, self.own);
         let key = self.map.next_key_seed(Wrap { inner: seed, budget: self.budget, flag: true });
         self.budget.reading_key.set(None);
