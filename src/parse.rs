@@ -102,7 +102,7 @@
 //!   [`ParseError::Empty`]; a list or a scalar where the object belongs is a syntax error; an
 //!   object of another `apiVersion` or `kind` is [`ParseError::WrongKind`].
 
-use std::{fmt, sync::OnceLock};
+use std::fmt;
 
 use serde::{
     Deserialize,
@@ -1491,18 +1491,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 /// The property names the schema has at `path` (list indices step into `items`).
 fn known_fields(path: &[Seg]) -> Option<Vec<String>> {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    let schema = SCHEMA.get_or_init(|| {
-        let crd = BackendTrafficPolicy::crd();
-        crd.spec
-            .versions
-            .first()
-            .and_then(|v| v.schema.as_ref())
-            .and_then(|s| s.open_api_v3_schema.as_ref())
-            .and_then(|s| serde_json::to_value(s).ok())
-            .unwrap_or(Value::Null)
-    });
-    let mut node = schema;
+    let mut node = crate::crd::schema_value();
     for seg in path {
         node = match seg {
             Seg::Key(k) => node.get("properties")?.get(k)?,
