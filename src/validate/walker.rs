@@ -772,6 +772,15 @@ macro_rules! no_compound {
     };
 }
 
+/// Scalar forms written as their widest type of the same kind.
+macro_rules! widen {
+    ($($method:ident: $t:ty => $wide:ident: $w:ty),*) => {$(
+        fn $method(self, v: $t) -> Result<(), Never> {
+            self.$wide(<$w>::from(v))
+        }
+    )*};
+}
+
 /// Scalar forms a serializer refuses.
 macro_rules! reject_scalars {
     ($($method:ident: $t:ty),*) => {$(
@@ -1050,36 +1059,19 @@ impl<'f, 'k> ser::Serializer for &'f mut Fingerprint<'k> {
         self.bytes(if v { b"t" } else { b"f" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Never> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Never> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Never> {
-        self.serialize_i64(i64::from(v))
-    }
+    widen!(serialize_i8: i8 => serialize_i64: i64, serialize_i16: i16 => serialize_i64: i64,
+           serialize_i32: i32 => serialize_i64: i64, serialize_u8: u8 => serialize_i64: i64,
+           serialize_u16: u16 => serialize_i64: i64, serialize_u32: u32 => serialize_i64: i64,
+           serialize_f32: f32 => serialize_f64: f64);
     fn serialize_i64(self, v: i64) -> Result<(), Never> {
         self.bytes(b"i");
         self.bytes(&v.to_le_bytes());
         Ok(())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), Never> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Never> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Never> {
-        self.serialize_i64(i64::from(v))
-    }
     fn serialize_u64(self, v: u64) -> Result<(), Never> {
         self.bytes(b"u");
         self.bytes(&v.to_le_bytes());
         Ok(())
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), Never> {
-        self.serialize_f64(f64::from(v))
     }
     fn serialize_f64(self, v: f64) -> Result<(), Never> {
         self.bytes(b"d");
