@@ -107,13 +107,6 @@ fn facts_of(schema: &Value) -> Facts {
     facts
 }
 
-fn upstream_crd() -> Option<Value> {
-    let dir = common::corpus_dir()?;
-    let path = dir.join("../upstream/gateway.envoyproxy.io_backendtrafficpolicies.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(serde_yaml::from_str(&text).unwrap())
-}
-
 fn schema_of(crd: &Value) -> &Value {
     &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
 }
@@ -121,7 +114,7 @@ fn schema_of(crd: &Value) -> &Value {
 /// Acceptance of the validation issue: no fact differs between our CRD and upstream's.
 #[test]
 fn crd_matches_upstream_fact_by_fact() {
-    let Some(upstream) = upstream_crd() else { return };
+    let Some(upstream) = common::upstream_crd() else { return };
     let ours = serde_json::to_value(BackendTrafficPolicy::crd()).unwrap();
     let expected = facts_of(schema_of(&upstream));
     let actual = facts_of(schema_of(&ours));
@@ -147,7 +140,7 @@ fn crd_matches_upstream_fact_by_fact() {
 /// The CRD's identity: names, scope, subresources.
 #[test]
 fn crd_names_match_upstream() {
-    let Some(upstream) = upstream_crd() else { return };
+    let Some(upstream) = common::upstream_crd() else { return };
     let ours = serde_json::to_value(BackendTrafficPolicy::crd()).unwrap();
     for pointer in [
         "/metadata/name",

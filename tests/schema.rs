@@ -5,21 +5,12 @@
 
 mod common;
 
-use std::{collections::BTreeMap, path::PathBuf};
+use std::collections::BTreeMap;
 
 use backend_traffic_policy::BackendTrafficPolicy;
 use serde_json::Value;
 
-const UPSTREAM_CRD: &str = "gateway.envoyproxy.io_backendtrafficpolicies.yaml";
-
 /// The upstream CRD, read from `<corpus>/../upstream/`, when the shared material is there.
-fn upstream_crd() -> Option<Value> {
-    let dir: PathBuf = common::corpus_dir()?.parent()?.join("upstream");
-    let path = dir.join(UPSTREAM_CRD);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-}
-
 fn our_crd() -> Value {
     serde_json::to_value(BackendTrafficPolicy::crd()).unwrap()
 }
@@ -45,7 +36,7 @@ const NAMES: &[(&str, &str, &str)] = &[
 #[test]
 fn crd_names() {
     let ours = our_crd();
-    let upstream = upstream_crd();
+    let upstream = common::upstream_crd();
     let mut failures = Vec::new();
     if ours.pointer("/spec/versions/1").is_some() {
         failures.push("ours has more than one version".to_owned());
@@ -73,7 +64,7 @@ fn crd_names() {
 /// there are several, or `untyped`.
 #[test]
 fn every_upstream_property_path_has_the_same_type() {
-    let Some(upstream) = upstream_crd() else { return };
+    let Some(upstream) = common::upstream_crd() else { return };
     let upstream = property_types(&upstream);
     let ours = property_types(&our_crd());
     assert!(upstream.len() > 400, "only {} paths found upstream: the walk is wrong", upstream.len());
@@ -97,7 +88,7 @@ fn every_upstream_property_path_has_the_same_type() {
 /// The reverse: ours has no property upstream lacks (an API server would prune or reject it).
 #[test]
 fn no_property_path_beyond_upstream() {
-    let Some(upstream) = upstream_crd() else { return };
+    let Some(upstream) = common::upstream_crd() else { return };
     let upstream = property_types(&upstream);
     let extra: Vec<String> = property_types(&our_crd())
         .into_iter()

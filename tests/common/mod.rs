@@ -98,3 +98,11 @@ pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
     }
     walk("", expected, actual)
 }
+
+/// The upstream CRD (`../shared/upstream/...`) as JSON, or `None` when the corpus is absent
+/// (see [`corpus_dir`]).
+pub fn upstream_crd() -> Option<Value> {
+    let path = corpus_dir()?.parent()?.join("upstream/gateway.envoyproxy.io_backendtrafficpolicies.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Some(serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
