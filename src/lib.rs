@@ -42,10 +42,12 @@
 #![forbid(unsafe_code)]
 
 mod crd;
+mod go;
 mod macros;
 
 pub mod cluster;
 pub mod duration;
+pub mod envoy_gateway;
 pub mod gateway_api;
 pub mod kubelb;
 pub mod parse;

@@ -1,0 +1,181 @@
+//! The typed failures of Envoy Gateway's translator checks and the condition message they make.
+
+use std::fmt;
+
+/// A traffic feature as Envoy Gateway's translator builds it; its name prefixes the feature's
+/// errors in the condition message (`RateLimit: ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Feature {
+    /// `rateLimit`.
+    RateLimit,
+    /// `bandwidthLimit`.
+    BandwidthLimit,
+    /// `loadBalancer`.
+    LoadBalancer,
+    /// `circuitBreaker`.
+    CircuitBreaker,
+    /// `tcpKeepalive`.
+    TcpKeepalive,
+    /// `retry`.
+    Retry,
+    /// `timeout`.
+    Timeout,
+    /// `connection`.
+    BackendConnection,
+    /// `http2`.
+    Http2,
+    /// `responseOverride`.
+    ResponseOverride,
+    /// `requestBuffer`.
+    RequestBuffer,
+    /// `telemetry`.
+    Telemetry,
+}
+
+impl Feature {
+    /// The prefix Envoy Gateway writes before the feature's errors (without `": "`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Feature::RateLimit => "RateLimit",
+            Feature::BandwidthLimit => "BandwidthLimit",
+            Feature::LoadBalancer => "LoadBalancer",
+            Feature::CircuitBreaker => "CircuitBreaker",
+            Feature::TcpKeepalive => "TCPKeepalive",
+            Feature::Retry => "Retry",
+            Feature::Timeout => "Timeout",
+            Feature::BackendConnection => "BackendConnection",
+            Feature::Http2 => "HTTP2",
+            Feature::ResponseOverride => "ResponseOverride",
+            Feature::RequestBuffer => "RequestBuffer",
+            Feature::Telemetry => "Telemetry",
+        }
+    }
+}
+
+impl fmt::Display for Feature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix())
+    }
+}
+
+/// The translator checks, numbered as in the reference (`eg-translator-checks.md`): T01-T35
+/// are decided by the policy alone, T36 by the Envoy Gateway configuration, T49 by a merge with
+/// a parent policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[allow(missing_docs)] // Each variant is the check of the same number; `Check::describe` says what it checks.
+pub enum Check {
+    T01,
+    T02,
+    T03,
+    T04,
+    T05,
+    T06,
+    T07,
+    T08,
+    T09,
+    T10,
+    T11,
+    T12,
+    T13,
+    T14,
+    T15,
+    T16,
+    T17,
+    T18,
+    T19,
+    T20,
+    T21,
+    T22,
+    T23,
+    T24,
+    T25,
+    T26,
+    T27,
+    T28,
+    T29,
+    T30,
+    T31,
+    T32,
+    T33,
+    T34,
+    T35,
+    T36,
+    T49,
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// One failing translator check: the feature it belongs to, which check, and the error text
+/// Envoy Gateway's builder returned (without the feature prefix, capitalisation or period).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The feature whose builder failed.
+    pub feature: Feature,
+    /// The check that failed.
+    pub check: Check,
+    /// The builder's error text, as Go formats it.
+    pub text: String,
+}
+
+impl Failure {
+    /// A failure of `check` in `feature` with the builder's error `text`.
+    pub fn new(feature: Feature, check: Check, text: impl Into<String>) -> Self {
+        Failure { feature, check, text: text.into() }
+    }
+}
+
+/// Why Envoy Gateway would not accept a policy: the failures in Envoy Gateway's order. Its
+/// `Display` is exactly the message of the `Accepted=False` condition Envoy Gateway writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotAccepted {
+    failures: Vec<Failure>,
+}
+
+impl NotAccepted {
+    /// Wraps failures already in Envoy Gateway's order; `None` when there are none.
+    #[allow(dead_code)] // Interim: the verdict (issue 9) builds these.
+    pub(crate) fn from_failures(failures: Vec<Failure>) -> Option<Self> {
+        if failures.is_empty() { None } else { Some(NotAccepted { failures }) }
+    }
+
+    /// The failures, in the order Envoy Gateway runs its checks.
+    pub fn failures(&self) -> &[Failure] {
+        &self.failures
+    }
+}
+
+impl fmt::Display for NotAccepted {
+    /// Envoy Gateway joins one line per failing feature (`<Feature>: <error>`; a feature that
+    /// collects several errors joins them with newlines under one prefix), upper-cases the first
+    /// letter and ends the message with a period unless it already ends with one
+    /// (`status.Error2ConditionMsg`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut previous: Option<Feature> = None;
+        let mut last = "";
+        for failure in &self.failures {
+            // T49's requestBuffer/httpUpgrade error is a second, separate RequestBuffer entry.
+            let same_line = previous == Some(failure.feature) && failure.check != Check::T49;
+            if same_line {
+                f.write_str("\n")?;
+            } else {
+                if previous.is_some() {
+                    f.write_str("\n")?;
+                }
+                write!(f, "{}: ", failure.feature.prefix())?;
+            }
+            f.write_str(&failure.text)?;
+            previous = Some(failure.feature);
+            last = &failure.text;
+        }
+        if !last.ends_with('.') {
+            f.write_str(".")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,5 @@
+//! Go behaviours that messages depend on, reproduced exactly (formatting, parsing).
+
+mod quote;
+
+pub(crate) use quote::go_quote;
