@@ -1,0 +1,298 @@
+//! KubeLB's sync decision: what a KubeLB controller does with one BackendTrafficPolicy of a
+//! tenant cluster, given the global [`Config`] and the policy's [`Tenant`].
+//!
+//! KubeLB's cloud controller, in a tenant cluster, copies BackendTrafficPolicies to the
+//! management cluster, where each tenant owns one namespace (`tenant-{tenant name}`) and Envoy
+//! Gateway applies them. [`sync_decision`] is the whole of that choice as one pure function: it
+//! borrows its inputs and reads no clock, file, network, environment or random source, so the
+//! same inputs always give the same [`SyncDecision`] and a controller can call it from a
+//! reconcile loop, a webhook or a test alike.
+//!
+//! # Decisions
+//!
+//! The rules are tried in order; the first that matches decides.
+//!
+//! | # | when | decision |
+//! | --- | --- | --- |
+//! | 1 | `Config` `spec.gatewayAPI.disable` | [`Remove`](SyncDecision::Remove) [`GatewayApiDisabled(Global)`](RemoveReason::GatewayApiDisabled) |
+//! | 2 | `Tenant` `spec.gatewayAPI.disable` | `Remove` `GatewayApiDisabled(Tenant)` |
+//! | 3 | `Config` `spec.gatewayAPI.disableBackendTrafficPolicy` | `Remove` [`PolicySyncDisabled(Global)`](RemoveReason::PolicySyncDisabled) |
+//! | 4 | `Tenant` `spec.gatewayAPI.disableBackendTrafficPolicy` | `Remove` `PolicySyncDisabled(Tenant)` |
+//! | 5 | the policy has `metadata.deletionTimestamp` | `Remove` [`Deleted`](RemoveReason::Deleted) |
+//! | 6 | [`validate()`](BackendTrafficPolicy::validate) finds errors | [`Reject`](SyncDecision::Reject) [`Invalid`](RejectReason::Invalid) |
+//! | 6a | the policy has no namespace or no name, or the tenant has no name (never the case for objects read from a cluster; a safe decision does not guess) | `Reject` [`MissingNamespace`](RejectReason::MissingNamespace), [`MissingName`](RejectReason::MissingName) or [`MissingTenantName`](RejectReason::MissingTenantName) |
+//! | 7 | no target is left after the target rules below | `Reject` [`NoSupportedTarget`](RejectReason::NoSupportedTarget), listing what was dropped |
+//! | 7a | both `targetRef` and `targetRefs` are left, which the CRD only allowed because of target selectors that were all dropped | `Reject` [`InvalidAfterRewrite`](RejectReason::InvalidAfterRewrite) |
+//! | 8 | otherwise | [`Apply`](SyncDecision::Apply) the rewritten object |
+//!
+//! `Remove` means: do not sync, and delete any copy synced earlier. `Reject` means: do not sync,
+//! keep any copy synced earlier as it is (the last known good one) and tell the tenant why.
+//! The flags are plain "off" switches: a tenant can switch a sync off for itself, but nothing in
+//! a `Tenant` switches back on what the `Config` switched off. Rules 1 to 5 read nothing but
+//! flags and never allocate.
+//!
+//! # Targets
+//!
+//! | target (`targetRef`, `targetRefs[]` or `targetSelectors[]`) | result |
+//! | --- | --- |
+//! | `Gateway` | kept, name unchanged (KubeLB keeps Gateway names in the tenant namespace) |
+//! | `HTTPRoute` | renamed to [`name`]`(policy namespace, route name)`, as KubeLB names the synced route |
+//! | `HTTPRoute`, with `disableHTTPRoute` in the `Config` or the `Tenant` | dropped, with a warning |
+//! | `GRPCRoute` | renamed like an HTTPRoute |
+//! | `GRPCRoute`, with `disableGRPCRoute` in the `Config` or the `Tenant` | dropped, with a warning |
+//! | `TCPRoute`, `UDPRoute`, `TLSRoute`, `ListenerSet`, any other kind or group | dropped, with a warning |
+//!
+//! A kept reference keeps its form (the deprecated `targetRef` stays a `targetRef`) and its
+//! `sectionName`. A list whose entries were all dropped is removed, so that the rewritten
+//! object still passes the CRD's "either targetRef or targetRefs" rule.
+//!
+//! # The object for the management cluster
+//!
+//! - `metadata.name` is [`name`]`(policy namespace, policy name)`, `metadata.namespace` is
+//!   `tenant-{tenant name}`.
+//! - Labels: the policy's own, then [`LABEL_ORIGIN_NAME`], [`LABEL_ORIGIN_NAMESPACE`],
+//!   [`LABEL_MANAGED_BY`] and [`LABEL_TENANT`], which overwrite labels of the same key.
+//!   Annotations are kept, except [`LAST_APPLIED_ANNOTATION`].
+//! - Everything the tenant cluster's API server owns is cleared: `uid`, `resourceVersion`,
+//!   `generation`, `creationTimestamp`, `managedFields`, `ownerReferences`, `finalizers`,
+//!   `generateName`, `selfLink`, the deletion fields, and `status`.
+//! - Every target selector gets `matchLabels[kubelb.k8c.io/origin-ns] = <policy namespace>`;
+//!   its `namespaces` is removed, with a warning.
+//! - The ConfigMap of `responseOverride[].response.body.valueRef` is renamed with [`name`] and
+//!   listed in `dependencies`, so the controller can sync it too.
+//! - Everything else in the spec is copied unchanged.
+//!
+//! # Why the security rules are what they are
+//!
+//! All objects of a tenant share one namespace in the management cluster; every other tenant
+//! has a namespace of its own. Envoy Gateway resolves a policy's targets in the policy's
+//! namespace, and a target selector with `namespaces` in others too.
+//!
+//! - **Renaming.** KubeLB syncs the route `api` of namespace `prod` as `prod-api` in the tenant
+//!   namespace. A policy of namespace `default` that kept a target name `prod-api` would reach
+//!   that route of another namespace; one that kept `backend` would reach nothing. Renaming
+//!   targets with KubeLB's rule makes the policy reach exactly the route it named in its own
+//!   namespace; renaming the policy keeps same-named policies of two namespaces apart.
+//! - **Selectors.** A label selector in the tenant namespace would match the routes of *every*
+//!   namespace of the tenant cluster, so it is narrowed with the `origin-ns` label KubeLB puts on
+//!   synced routes. Its `namespaces` field is removed because `from: All` or `from: Selector`
+//!   would let Envoy Gateway look in other namespaces of the management cluster, which hold other
+//!   tenants' routes. An `origin-ns` label the tenant wrote itself is overwritten, with a warning.
+//! - **Kinds.** Only the kinds KubeLB syncs can be targets: a reference to anything else would
+//!   name an object KubeLB never created in the tenant namespace (or one it created for another
+//!   purpose). The group must be `gateway.networking.k8s.io`.
+//! - **Labels.** The `kubelb.k8c.io/*` labels are written last, so a tenant cannot claim another
+//!   tenant's identity through its own labels.
+//! - **Validation first.** An invalid policy is rejected before anything is rewritten: the
+//!   management cluster's API server would refuse it anyway, and keeping the last good copy is
+//!   safer than deleting it. Rule 9 validates the rewritten object again, so an `Apply` always
+//!   carries an object the API server accepts (dropping targets can, in one corner, leave both
+//!   `targetRef` and `targetRefs` without the selectors that made that legal).
+//! - **No guessing.** A policy without a namespace or name, or a tenant without a name, is
+//!   rejected rather than given a made-up home.
+//!
+//! # Example
+//!
+//! ```
+//! use backend_traffic_policy::{
+//!     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef,
+//!     kubelb::{Config, GatewayApiSettings, Tenant},
+//!     sync::{RemoveReason, Scope, SyncDecision},
+//!     sync_decision,
+//! };
+//!
+//! let policy = BackendTrafficPolicy::namespaced(
+//!     "default",
+//!     "retries",
+//!     BackendTrafficPolicySpec::targeting([TargetRef::http_route("backend"), TargetRef::new("TCPRoute", "db")]),
+//! );
+//! let config = Config::default_named("kubelb");
+//! let tenant = Tenant::named("a");
+//!
+//! let SyncDecision::Apply { object, warnings, .. } = sync_decision(&policy, &config, &tenant) else { panic!() };
+//! assert_eq!(object.metadata.namespace.as_deref(), Some("tenant-a"));
+//! assert_eq!(object.metadata.name.as_deref(), Some("default-retries"));
+//! let targets = object.spec.target_refs.as_ref().unwrap();
+//! assert_eq!(targets, &[TargetRef::http_route("default-backend")]);
+//! assert_eq!(
+//!     warnings[0].to_string(),
+//!     "spec.targetRefs[1] (TCPRoute db) dropped: KubeLB does not sync policies for this kind of target"
+//! );
+//!
+//! let tenant = tenant.with_gateway_api(GatewayApiSettings { disable_backend_traffic_policy: true, ..Default::default() });
+//! assert_eq!(
+//!     sync_decision(&policy, &config, &tenant),
+//!     SyncDecision::Remove { reason: RemoveReason::PolicySyncDisabled(Scope::Tenant) }
+//! );
+//! ```
+
+use crate::{
+    BackendTrafficPolicy, ValidationError, ValidationErrors,
+    kubelb::{Config, GatewayApiSettings, Tenant},
+    validate::ErrorKind,
+};
+
+mod naming;
+mod reasons;
+mod rewrite;
+
+pub use naming::name;
+pub use reasons::{
+    Dependency, DependencyKind, DropCause, DroppedTarget, RejectReason, RemoveReason, Scope, SyncDecision, SyncWarning,
+    TargetField,
+};
+
+use rewrite::{Rewrite, synced_metadata};
+
+/// Label with the policy's name in the tenant cluster.
+pub const LABEL_ORIGIN_NAME: &str = "kubelb.k8c.io/origin-name";
+/// Label with the policy's namespace in the tenant cluster; also added to every target selector.
+pub const LABEL_ORIGIN_NAMESPACE: &str = "kubelb.k8c.io/origin-ns";
+/// Label naming the controller that owns the synced object; its value is [`MANAGED_BY`].
+pub const LABEL_MANAGED_BY: &str = "kubelb.k8c.io/managed-by";
+/// Label with the tenant's name.
+pub const LABEL_TENANT: &str = "kubelb.k8c.io/tenant";
+/// Value of [`LABEL_MANAGED_BY`].
+pub const MANAGED_BY: &str = "kubelb";
+/// kubectl's copy of the last applied object; not carried to the management cluster.
+pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Decides what a KubeLB controller does with `policy`, a BackendTrafficPolicy of the tenant
+/// cluster of `tenant`, under the global `config`. See the [module docs](self) for the rules.
+///
+/// Pure: no I/O, clock, environment or randomness; equal inputs give equal decisions. The
+/// `Remove` decisions are taken from flags alone and do not allocate.
+#[must_use]
+pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant) -> SyncDecision {
+    let global = Switches::of(&config.spec.gateway_api);
+    let local = Switches::of(&tenant.spec.gateway_api);
+    let remove = |reason| SyncDecision::Remove { reason };
+    let reject = |reason| SyncDecision::Reject { reason };
+
+    // Rules 1 to 5: flags only.
+    if global.gateway_api {
+        return remove(RemoveReason::GatewayApiDisabled(Scope::Global));
+    }
+    if local.gateway_api {
+        return remove(RemoveReason::GatewayApiDisabled(Scope::Tenant));
+    }
+    if global.policies {
+        return remove(RemoveReason::PolicySyncDisabled(Scope::Global));
+    }
+    if local.policies {
+        return remove(RemoveReason::PolicySyncDisabled(Scope::Tenant));
+    }
+    if policy.metadata.deletion_timestamp.is_some() {
+        return remove(RemoveReason::Deleted);
+    }
+
+    // Rule 6.
+    if let Err(errors) = policy.validate() {
+        return reject(RejectReason::Invalid(errors));
+    }
+    // Rule 6a: never guess where an object belongs.
+    let Some(namespace) = non_empty(policy.metadata.namespace.as_deref()) else {
+        return reject(RejectReason::MissingNamespace);
+    };
+    let Some(policy_name) = non_empty(policy.metadata.name.as_deref()) else {
+        return reject(RejectReason::MissingName);
+    };
+    let Some(tenant_name) = non_empty(tenant.metadata.name.as_deref()) else {
+        return reject(RejectReason::MissingTenantName);
+    };
+
+    // Rule 7.
+    let mut rewrite = Rewrite {
+        namespace,
+        http_route_off: off_scope(global.http_routes, local.http_routes),
+        grpc_route_off: off_scope(global.grpc_routes, local.grpc_routes),
+        warnings: Vec::new(),
+        dependencies: Vec::new(),
+    };
+    let spec = rewrite.spec(&policy.spec);
+    let Rewrite { warnings, dependencies, .. } = rewrite;
+    if spec.target_ref.is_none()
+        && spec.target_refs.as_ref().is_none_or(Vec::is_empty)
+        && spec.target_selectors.as_ref().is_none_or(Vec::is_empty)
+    {
+        let dropped = warnings
+            .into_iter()
+            .filter_map(|warning| match warning {
+                SyncWarning::TargetDropped(target) => Some(target),
+                _ => None,
+            })
+            .collect();
+        return reject(RejectReason::NoSupportedTarget { dropped });
+    }
+
+    // Rule 7a. The rewrite only renames targets, drops some of them and narrows selectors, so of
+    // every schema constraint and CEL rule only R01 ("either targetRef or targetRefs") can stop
+    // holding: when both lists were kept because of selectors that were all dropped. The
+    // property tests check that every `Apply` object validates.
+    let both_refs = spec.target_ref.is_some() && spec.target_refs.is_some();
+    if both_refs && spec.target_selectors.as_ref().is_none_or(Vec::is_empty) {
+        let mut errors = ValidationErrors::default();
+        errors.push(ValidationError::new("spec", ErrorKind::Rule { rule: crate::policy::R01, value_type: "object" }));
+        return reject(RejectReason::InvalidAfterRewrite(errors));
+    }
+
+    let object = BackendTrafficPolicy {
+        metadata: synced_metadata(&policy.metadata, namespace, policy_name, tenant_name),
+        spec,
+        status: None,
+    };
+
+    // Rule 8.
+    SyncDecision::Apply { object: Box::new(object), warnings, dependencies }
+}
+
+/// The switches of one `gatewayAPI` block that the decision reads; `true` means "off".
+#[derive(Clone, Copy)]
+struct Switches {
+    gateway_api: bool,
+    policies: bool,
+    http_routes: bool,
+    grpc_routes: bool,
+}
+
+impl Switches {
+    fn of(settings: &GatewayApiSettings) -> Self {
+        // No `..`: a new KubeLB setting must be sorted into "read" or "not for this decision".
+        let GatewayApiSettings {
+            disable,
+            disable_backend_traffic_policy,
+            disable_http_route,
+            disable_grpc_route,
+            // The targets of these kinds are dropped whatever the flags say.
+            disable_tcp_route: _,
+            disable_udp_route: _,
+            disable_tls_route: _,
+            // Other objects than BackendTrafficPolicies and their targets.
+            disable_client_traffic_policy: _,
+            class: _,
+            default_gateway: _,
+            gateway: _,
+        } = settings;
+        Self {
+            gateway_api: *disable,
+            policies: *disable_backend_traffic_policy,
+            http_routes: *disable_http_route,
+            grpc_routes: *disable_grpc_route,
+        }
+    }
+}
+
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.is_empty())
+}
+
+/// The scope that switched something off, the global one first; `None` when it is on.
+fn off_scope(global: bool, tenant: bool) -> Option<Scope> {
+    if global {
+        Some(Scope::Global)
+    } else if tenant {
+        Some(Scope::Tenant)
+    } else {
+        None
+    }
+}
