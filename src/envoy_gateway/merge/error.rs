@@ -70,7 +70,7 @@ pub enum StrategicFailure {
     /// `delete` (patch.go:907-923).
     #[error("unknown patch type: {value} in map")]
     BadDirective {
-        /// The `$patch` value, as JSON.
+        /// The `$patch` value (a string as written, anything else as JSON).
         value: String,
     },
     /// A free-form map of the route carries a strategic-merge directive this crate does not

@@ -91,7 +91,10 @@ fn merge_map(
         return match directive.as_str() {
             Some("replace") => Ok(patch),
             Some("delete") => Ok(Map::new()),
-            _ => Err(failure(path, StrategicFailure::BadDirective { value: directive.to_string() })),
+            _ => {
+                let value = directive.as_str().map_or_else(|| directive.to_string(), str::to_owned);
+                Err(failure(path, StrategicFailure::BadDirective { value }))
+            }
         };
     }
     if let Some(key) = patch.keys().find(|k| {
