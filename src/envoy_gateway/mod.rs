@@ -28,3 +28,7 @@ impl Settings {
         self
     }
 }
+
+mod merge;
+
+pub use merge::{MergeError, StrategicFailure, merge, merge_objects};
