@@ -1,5 +1,8 @@
 //! Go behaviours that messages depend on, reproduced exactly (formatting, parsing).
 
 mod quote;
+mod regexp;
 
 pub(crate) use quote::go_quote;
+#[allow(unused_imports)] // Interim: the rate-limit checks use it in the next commit.
+pub(crate) use regexp::compile_error;
