@@ -141,3 +141,61 @@ fn dtoi(s: &str) -> Option<(u32, usize)> {
     }
     (used > 0).then_some((n, used))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
+    use super::parse_cidr_error;
+
+    /// `(provenance in Go 1.24's net and net/netip, input, accepted)`.
+    const CASES: &[(&str, &str, bool)] = &[
+        ("ip.go ParseCIDR", "10.0.0.0/8", true),
+        ("ip.go ParseCIDR: a host address keeps its bits", "10.1.2.3/8", true),
+        ("ip.go ParseCIDR: `/` required", "10.0.0.1", false),
+        ("ip.go ParseCIDR: prefix within 32 bits", "10.0.0.0/33", false),
+        ("ip.go ParseCIDR: prefix 0", "0.0.0.0/0", true),
+        ("ip.go dtoi: leading zeros in the prefix", "10.0.0.0/008", true),
+        ("ip.go dtoi: a digit first", "10.0.0.0/+8", false),
+        ("ip.go ParseCIDR: the whole prefix is digits", "10.0.0.0/8 ", false),
+        ("ip.go ParseCIDR: empty prefix", "10.0.0.0/", false),
+        ("ip.go ParseCIDR: the first `/` splits", "10.0.0.0/8/8", false),
+        ("netip.go parseIPv4Fields: leading zero", "010.0.0.0/8", false),
+        ("netip.go parseIPv4Fields: a lone zero", "0.0.0.0/8", true),
+        ("netip.go parseIPv4Fields: octet over 255", "256.0.0.0/8", false),
+        ("netip.go parseIPv4Fields: three octets", "10.0.0/8", false),
+        ("netip.go parseIPv4Fields: five octets", "10.0.0.0.0/8", false),
+        ("netip.go parseIPv4Fields: empty octet", "10..0.0/8", false),
+        ("netip.go parseIPv4Fields: trailing dot", "10.0.0./8", false),
+        ("netip.go ParseAddr: no separator", "10/8", false),
+        ("netip.go ParseAddr: `%` before any address", "%eth0/8", false),
+        ("netip.go parseIPv6", "2001:db8::/32", true),
+        ("netip.go parseIPv6: all zeros", "::/0", true),
+        ("ip.go ParseCIDR: IPv6 prefix within 128 bits", "2001:db8::/129", false),
+        ("ip.go ParseCIDR: IPv4-mapped is 128 bits", "::ffff:10.0.0.1/128", true),
+        ("ip.go ParseCIDR: IPv4-mapped, over 128", "::ffff:10.0.0.1/129", false),
+        ("ip.go ParseCIDR: zone refused", "fe80::1%eth0/64", false),
+        ("netip.go parseIPv6: empty zone", "fe80::1%/64", false),
+        ("netip.go parseIPv6: long group with a 16-bit value", "00001::/16", true),
+        ("netip.go parseIPv6: group over 16 bits", "10000::/16", false),
+        ("netip.go parseIPv6: two `::`", "1::2::3/64", false),
+        ("netip.go parseIPv6: `::` for at least one group", "1:2:3:4:5:6:7:8::/64", false),
+        ("netip.go parseIPv6: `::` for one group", "1:2:3:4:5:6:7::/64", true),
+        ("netip.go parseIPv6: eight groups", "1:2:3:4:5:6:7:8/64", true),
+        ("netip.go parseIPv6: seven groups", "1:2:3:4:5:6:7/64", false),
+        ("netip.go parseIPv6: trailing colon", "1::2:/64", false),
+        ("netip.go parseIPv6: embedded IPv4 last", "1:2:3:4:5:6:1.2.3.4/96", true),
+        ("netip.go parseIPv6: embedded IPv4 misplaced", "1:2:3:4:5:1.2.3.4/96", false),
+        ("netip.go parseIPv6: embedded IPv4 after `::`", "::1.2.3.4/96", true),
+        ("netip.go parseIPv6: embedded IPv4 leading zero", "::ffff:01.2.3.4/96", false),
+        ("netip.go parseIPv6: hex in embedded IPv4", "::a.2.3.4/96", false),
+    ];
+
+    #[test]
+    fn go_verdicts() {
+        for (provenance, input, accepted) in CASES {
+            let expected = (!accepted).then(|| format!("invalid CIDR address: {input}"));
+            assert_eq!(parse_cidr_error(input), expected, "{provenance}: {input:?}");
+        }
+    }
+}

@@ -7,3 +7,5 @@ mod regexp;
 pub(crate) use cidr::parse_cidr_error;
 pub(crate) use quote::go_quote;
 pub(crate) use regexp::compile_error;
+#[cfg(test)]
+pub(crate) use regexp::table_patterns;

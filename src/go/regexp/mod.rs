@@ -34,6 +34,8 @@ mod unicode;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub(crate) use tests::table_patterns;
 
 use std::fmt;
 

@@ -164,6 +164,13 @@ const CASES: &[(&str, &str, Option<&str>)] = &[
     ("parse.go:1251 atomic group", "(?>a)", Some("error parsing regexp: invalid or unsupported Perl syntax: `(?>`")),
 ];
 
+/// The patterns of the table, for the differential test against Envoy Gateway; those naming
+/// scripts added after Unicode 13.0 are left out, as the oracle is built with Go 1.19's
+/// `unicode` package (Unicode 13.0.0) under Go 1.24's parser.
+pub(crate) fn table_patterns() -> Vec<String> {
+    CASES.iter().map(|case| case.1.to_owned()).filter(|pattern| !pattern.contains("Kawi")).collect()
+}
+
 #[test]
 fn go_verdicts_and_texts() {
     for (provenance, pattern, expected) in CASES {

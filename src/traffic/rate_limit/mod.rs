@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 mod translator;
 
 #[cfg(test)]
+mod oracle_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::{
