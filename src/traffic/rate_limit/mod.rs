@@ -4,6 +4,13 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod translator;
+
+#[cfg(test)]
+mod oracle_tests;
+#[cfg(test)]
+mod tests;
+
 use crate::{
     gateway_api::{HttpMethod, PathMatchType},
     macros::string_enum,
@@ -415,18 +422,5 @@ impl CheckRules for Cost {
 impl CheckRules for CostSpecifier {
     fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
         errors.check(!(self.number.is_some() && self.metadata.is_some()), path, R45);
-    }
-}
-
-impl RateLimit {
-    /// Envoy Gateway's translator checks of the rate limit (T01-T15, and T36 when the settings
-    /// say whether a rate-limit service exists), pushing each failure in Envoy Gateway's order.
-    #[allow(dead_code)] // Interim: the checks arrive with the verdict (issue 9).
-    pub(crate) fn envoy_gateway_check(
-        &self,
-        settings: &crate::envoy_gateway::Settings,
-        out: &mut Vec<crate::envoy_gateway::Failure>,
-    ) {
-        let _ = (settings, out);
     }
 }
