@@ -53,8 +53,8 @@ impl BigUint {
         for limb in self.limbs.iter_mut().rev() {
             // rem < divisor <= 2^32, so rem * 10^9 + limb < 2^63.
             let v = rem.saturating_mul(LIMB).saturating_add(u64::from(*limb));
-            *limb = u32::try_from(v / divisor).unwrap_or(0);
-            rem = v % divisor;
+            *limb = u32::try_from(v.checked_div(divisor).unwrap_or(0)).unwrap_or(0);
+            rem = v.checked_rem(divisor).unwrap_or(0);
         }
         self.trim();
         rem
@@ -63,12 +63,17 @@ impl BigUint {
     /// The remainder of a division by `divisor` (not zero), leaving `self` unchanged.
     pub(super) fn rem_small(&self, divisor: u64) -> u64 {
         let divisor = divisor.max(1);
-        self.limbs.iter().rev().fold(0u64, |rem, limb| rem.saturating_mul(LIMB).saturating_add(u64::from(*limb)) % divisor)
+        self.limbs.iter().rev().fold(0u64, |rem, limb| {
+            rem.saturating_mul(LIMB).saturating_add(u64::from(*limb)).checked_rem(divisor).unwrap_or(0)
+        })
     }
 
     /// The value as a `u128`, `None` when it is larger.
     pub(super) fn to_u128(&self) -> Option<u128> {
-        self.limbs.iter().rev().try_fold(0u128, |acc, limb| acc.checked_mul(u128::from(LIMB))?.checked_add(u128::from(*limb)))
+        self.limbs
+            .iter()
+            .rev()
+            .try_fold(0u128, |acc, limb| acc.checked_mul(u128::from(LIMB))?.checked_add(u128::from(*limb)))
     }
 
     fn trim(&mut self) {

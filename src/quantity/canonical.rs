@@ -156,14 +156,17 @@ fn go_parse_int(s: &str) -> Option<i64> {
     let mut value: i64 = 0;
     for b in digits.bytes() {
         let d = i64::from(b.saturating_sub(b'0'));
-        value = if negative { value.checked_mul(10)?.checked_sub(d)? } else { value.checked_mul(10)?.checked_add(d)? };
+        value =
+            if negative { value.checked_mul(10)?.checked_sub(d)? } else { value.checked_mul(10)?.checked_add(d)? };
     }
     Some(value)
 }
 
 /// Digits of `num` and `denom` as one integer; `None` on overflow (they are at most 18 digits).
 fn digits_value(num: &str, denom: &str) -> Option<i64> {
-    num.bytes().chain(denom.bytes()).try_fold(0i64, |acc, b| acc.checked_mul(10)?.checked_add(i64::from(b.checked_sub(b'0')?)))
+    num.bytes()
+        .chain(denom.bytes())
+        .try_fold(0i64, |acc, b| acc.checked_mul(10)?.checked_add(i64::from(b.checked_sub(b'0')?)))
 }
 
 impl<'a> GoQuantity<'a> {
@@ -328,7 +331,12 @@ fn int_canonical(value: i64, scale: i32, format: Format) -> String {
     match amount.checked_mul(factor) {
         Some(amount) => with_decimal_suffix(&amount, exponent.saturating_sub(shift), format),
         None => {
-            let parts = Amount { negative: value < 0, mag: BigUint::from_digits(&value.unsigned_abs().to_string()), exp10: i64::from(scale), format };
+            let parts = Amount {
+                negative: value < 0,
+                mag: BigUint::from_digits(&value.unsigned_abs().to_string()),
+                exp10: i64::from(scale),
+                format,
+            };
             dec_canonical(&parts)
         }
     }
