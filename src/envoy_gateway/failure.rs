@@ -221,3 +221,29 @@ impl fmt::Display for NotAccepted {
         f.write_str(TRUNCATION_SUFFIX)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// conditions.go:103-109 keeps the first 32747 bytes; a character the cut splits leaves
+    /// bytes Go's JSON encoder writes as U+FFFD each (encoding/json `encodeState.string`).
+    #[test]
+    fn truncation_cuts_bytes_like_go() {
+        let short = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, "x")]).unwrap();
+        assert_eq!(short.to_string(), "Telemetry: x.");
+        // "Telemetry: x" is 12 bytes, then two-byte characters: byte 32747 falls inside one.
+        let text = format!("x{}", "é".repeat(20_000));
+        let long = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, text)]).unwrap();
+        let message = long.to_string();
+        let kept = "Telemetry: x".len() + 2 * ((32_747 - "Telemetry: x".len()) / 2);
+        assert_eq!(kept, 32_746);
+        assert!(message.ends_with("é\u{fffd} (message truncated)."), "{}", &message[message.len() - 40..]);
+        assert_eq!(message.len(), kept + "\u{fffd}".len() + " (message truncated).".len());
+        // A message of exactly 32768 bytes is kept whole.
+        let exact = format!("{}", "y".repeat(32_768 - "Telemetry: ".len() - 1));
+        let whole = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, exact)]).unwrap();
+        assert_eq!(whole.to_string().len(), 32_768);
+        assert!(whole.to_string().ends_with("y."));
+    }
+}
