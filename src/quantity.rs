@@ -8,6 +8,11 @@ use std::{borrow::Cow, fmt};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod big;
+mod canonical;
+
+pub(crate) use canonical::GoQuantity;
+
 /// The general Kubernetes quantity syntax the CRD requires of the string form.
 pub const QUANTITY_PATTERN: &str = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
 
@@ -59,6 +64,48 @@ impl Quantity {
         }
     }
 
+    /// The value as apimachinery's `Quantity.AsInt64()` gives it: `None` when Kubernetes holds
+    /// the quantity as an arbitrary-precision decimal, which happens past `i64` but also for
+    /// binary values such as `1Pi` or `100Ti` that would fit, and for fractions.
+    ///
+    /// ```
+    /// use backend_traffic_policy::Quantity;
+    /// assert_eq!(Quantity::from("9E").as_int64(), Some(9_000_000_000_000_000_000));
+    /// assert_eq!(Quantity::from("1Pi").as_int64(), None);
+    /// assert_eq!(Quantity::from(-5).as_int64(), Some(-5));
+    /// ```
+    #[must_use]
+    pub fn as_int64(&self) -> Option<i64> {
+        self.with_go(|q| q.as_int64())
+    }
+
+    /// Kubernetes' canonical string of the quantity (`Quantity.String()`), the form Envoy
+    /// Gateway prints in its messages: `1000G` is `1T`, `2048Ki` is `2Mi`, `5000` is `5k`.
+    ///
+    /// ```
+    /// use backend_traffic_policy::Quantity;
+    /// assert_eq!(Quantity::from("1000G").canonical(), "1T");
+    /// assert_eq!(Quantity::from("2048Ki").canonical(), "2Mi");
+    /// assert_eq!(Quantity::from(5000).canonical(), "5k");
+    /// ```
+    #[must_use]
+    pub fn canonical(&self) -> String {
+        self.with_go(|q| q.canonical())
+    }
+
+    /// Runs `f` on the quantity as apimachinery reads it; a JSON integer is read from its decimal
+    /// text, as `Quantity.UnmarshalJSON` does, without allocating.
+    pub(crate) fn with_go<R>(&self, f: impl FnOnce(&GoQuantity<'_>) -> R) -> R {
+        match self {
+            Self::Str(s) => f(&GoQuantity::parse(s)),
+            Self::Int(v) => {
+                let mut buf = [0u8; 20];
+                let text = decimal(*v, &mut buf);
+                f(&GoQuantity::parse(text))
+            }
+        }
+    }
+
     /// `true` when the string form matches both patterns of the CRD (integers always pass).
     #[must_use]
     pub fn is_valid(&self) -> bool {
@@ -67,6 +114,29 @@ impl Quantity {
             Self::Str(s) => is_positive_quantity(s) && parse_bytes(s).is_ok(),
         }
     }
+}
+
+/// The decimal text of `v` in `buf` (20 bytes hold every `i64`).
+fn decimal(v: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = v.unsigned_abs();
+    let mut start = buf.len();
+    loop {
+        start = start.saturating_sub(1);
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = b'0'.saturating_add(u8::try_from(n % 10).unwrap_or(0));
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        start = start.saturating_sub(1);
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = b'-';
+        }
+    }
+    buf.get(start..).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("0")
 }
 
 /// Checks [`POSITIVE_QUANTITY_PATTERN`] without a regex engine.
@@ -245,6 +315,22 @@ mod tests {
         ];
         for (q, expected) in cases {
             assert_eq!(q.bytes().ok(), *expected, "{q:?}");
+        }
+        // JSON integers are read from their decimal text (quantity.go:744); 19 digits take the
+        // inf.Dec path (quantity.go:302), so AsInt64 fails although the value fits.
+        let ints: &[(i64, Option<i64>, &str)] = &[
+            (0, Some(0), "0"),
+            (5000, Some(5000), "5k"),
+            (-5000, Some(-5000), "-5k"),
+            (65535, Some(65535), "65535"),
+            (1_000_000_000_000_000_000, None, "1E"),
+            (i64::MAX, None, "9223372036854775807"),
+            (i64::MIN, None, "-9223372036854775808"),
+        ];
+        for (v, int, canonical) in ints {
+            let q = Quantity::from(*v);
+            assert_eq!(q.as_int64(), *int, "AsInt64 of {v}");
+            assert_eq!(q.canonical(), *canonical, "String() of {v}");
         }
         assert!(is_positive_quantity("10Mi"));
         assert!(!is_positive_quantity("0"));

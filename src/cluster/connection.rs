@@ -3,7 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::Quantity;
+use crate::{
+    Quantity,
+    envoy_gateway::{Check, Failure, Feature, Ignored, SilentDrop},
+};
 
 /// Buffering and connection warm-up towards a backend.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -32,4 +35,36 @@ pub struct Preconnect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 100))]
     pub predictive_percent: Option<i32>,
+}
+
+impl Connection {
+    /// Envoy Gateway's checks T26-T27 (`buildBackendConnection`, clustersettings.go:191-198):
+    /// the buffer limit is an int64 for apimachinery and fits a uint32.
+    pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        let Some(limit) = &self.buffer_limit else { return };
+        match limit.as_int64() {
+            None => out.push(Failure::new(
+                Feature::BackendConnection,
+                Check::T26,
+                format!("invalid BufferLimit value {}", limit.canonical()),
+            )),
+            Some(v) if u32::try_from(v).is_err() => out.push(Failure::new(
+                Feature::BackendConnection,
+                Check::T27,
+                format!("BufferLimit value {} is out of range", limit.canonical()),
+            )),
+            Some(_) => {}
+        }
+    }
+
+    /// S03: `buildBackendConnection` (clustersettings.go:179-216) never reads `socketBufferLimit`.
+    pub(crate) fn envoy_gateway_ignored(&self, out: &mut Vec<Ignored>) {
+        if self.socket_buffer_limit.is_some() {
+            out.push(Ignored::new(
+                SilentDrop::S03,
+                "spec.connection.socketBufferLimit",
+                "Envoy Gateway v1.9.0 never reads this field: the socket buffers keep the operating system's sizes",
+            ));
+        }
+    }
 }

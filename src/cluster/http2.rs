@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Duration, Quantity,
+    envoy_gateway::{Check, Failure, Feature},
     macros::string_enum,
     schema::Rule,
     validate::{CheckRules, Path, ValidationErrors},
@@ -86,6 +87,41 @@ impl CheckRules for Http2Keepalive {
             && let (Some(timeout), Some(interval)) = (timeout.cel_nanos(), interval.cel_nanos())
         {
             errors.check(timeout < interval, path, R27);
+        }
+    }
+}
+
+/// Smallest HTTP/2 window Envoy Gateway accepts (`MinHTTP2InitialStreamWindowSize`, http.go:18).
+const MIN_WINDOW: i64 = 65_535;
+/// Largest HTTP/2 window Envoy Gateway accepts (`MaxHTTP2InitialStreamWindowSize`, http.go:19).
+const MAX_WINDOW: i64 = 2_147_483_647;
+
+impl Http2 {
+    /// Envoy Gateway's checks T28-T31 (`buildIRHTTP2Settings`, http.go:33-57): both windows are
+    /// checked and every failure is collected under the one `HTTP2` prefix.
+    pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        let windows = [
+            (&self.initial_stream_window_size, "InitialStreamWindowSize", Check::T28, Check::T29),
+            (&self.initial_connection_window_size, "InitialConnectionWindowSize", Check::T30, Check::T31),
+        ];
+        for (window, name, not_int64, out_of_range) in windows {
+            let Some(window) = window else { continue };
+            match window.as_int64() {
+                None => out.push(Failure::new(
+                    Feature::Http2,
+                    not_int64,
+                    format!("invalid {name} value {}", window.canonical()),
+                )),
+                Some(v) if !(MIN_WINDOW..=MAX_WINDOW).contains(&v) => out.push(Failure::new(
+                    Feature::Http2,
+                    out_of_range,
+                    format!(
+                        "{name} value {} is out of range, must be between {MIN_WINDOW} and {MAX_WINDOW}",
+                        window.canonical()
+                    ),
+                )),
+                Some(_) => {}
+            }
         }
     }
 }

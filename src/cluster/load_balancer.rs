@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Duration,
+    envoy_gateway::{Check, Failure, Feature, Ignored, SilentDrop},
     macros::string_enum,
     schema::Rule,
     validate::{CheckRules, Path, ValidationErrors},
@@ -401,6 +402,42 @@ impl CheckRules for OutOfBandReporting {
             && period <= 0
         {
             errors.rule(&path.key("reportingPeriod"), R38, "string");
+        }
+    }
+}
+
+/// The largest Maglev table Envoy Gateway accepts (`MaxConsistentHashTableSize`,
+/// backendtrafficpolicy.go:37).
+const MAX_TABLE_SIZE: u64 = 5_000_011;
+
+impl LoadBalancer {
+    /// Envoy Gateway's check T22 (`buildConsistentHashLoadBalancer`, clustersettings.go:461-462,
+    /// wrapped with `ConsistentHash` at clustersettings.go:326): the table size is a prime no
+    /// larger than 5000011.
+    pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        if self.r#type != LoadBalancerType::ConsistentHash {
+            return;
+        }
+        let Some(size) = self.consistent_hash.as_ref().and_then(|c| c.table_size) else { return };
+        // Go reads the field as a uint64; a negative number (refused by the schema) wraps.
+        let size = size.cast_unsigned();
+        if size > MAX_TABLE_SIZE || !crate::go::is_prime(size) {
+            out.push(Failure::new(
+                Feature::LoadBalancer,
+                Check::T22,
+                format!("ConsistentHash: invalid TableSize value {size}"),
+            ));
+        }
+    }
+
+    /// S02: `buildLoadBalancer` (clustersettings.go:318-336) has no case for `DynamicModule`.
+    pub(crate) fn envoy_gateway_ignored(&self, out: &mut Vec<Ignored>) {
+        if self.r#type == LoadBalancerType::DynamicModule {
+            out.push(Ignored::new(
+                SilentDrop::S02,
+                "spec.loadBalancer.type",
+                "Envoy Gateway v1.9.0 does not implement the DynamicModule load balancer: no load balancer is configured and Envoy's default (round robin) applies",
+            ));
         }
     }
 }

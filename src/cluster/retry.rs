@@ -4,7 +4,11 @@
 use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
 
-use crate::{Duration, macros::string_enum};
+use crate::{
+    Duration,
+    envoy_gateway::{Check, Failure, Feature},
+    macros::string_enum,
+};
 
 /// An HTTP status code, as the API writes it: a plain integer (Go `int`, no `format`) from
 /// [`HTTP_STATUS_MIN`] to [`HTTP_STATUS_MAX`].
@@ -107,4 +111,27 @@ pub struct BackOff {
     /// Longest wait between two attempts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_interval: Option<Duration>,
+}
+
+impl Retry {
+    /// Envoy Gateway's checks T23-T25 (`buildRetry`, clustersettings.go:784-802): back-off
+    /// intervals are read as Go's `time.ParseDuration` reads them, a zero interval or a base
+    /// longer than the maximum fails; an unreadable interval is skipped, as Go does.
+    pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        let Some(back_off) = self.per_retry.as_ref().and_then(|p| p.back_off.as_ref()) else { return };
+        let go = |d: &Option<Duration>| d.as_ref().and_then(Duration::cel_nanos).filter(|n| i64::try_from(*n).is_ok());
+        let failure = |check, text: &str| Failure::new(Feature::Retry, check, text);
+        let base = go(&back_off.base_interval);
+        if base == Some(0) {
+            out.push(failure(Check::T23, "baseInterval cannot be set to 0s"));
+            return;
+        }
+        if let Some(max) = go(&back_off.max_interval) {
+            if max == 0 {
+                out.push(failure(Check::T24, "maxInterval cannot be set to 0s"));
+            } else if base.is_some_and(|base| base > max) {
+                out.push(failure(Check::T25, "maxInterval cannot be less than baseInterval"));
+            }
+        }
+    }
 }

@@ -139,7 +139,6 @@ pub struct NotAccepted {
 
 impl NotAccepted {
     /// Wraps failures already in Envoy Gateway's order; `None` when there are none.
-    #[allow(dead_code)] // Interim: the verdict (issue 9) builds these.
     pub(crate) fn from_failures(failures: Vec<Failure>) -> Option<Self> {
         if failures.is_empty() { None } else { Some(NotAccepted { failures }) }
     }
@@ -150,12 +149,18 @@ impl NotAccepted {
     }
 }
 
-impl fmt::Display for NotAccepted {
-    /// Envoy Gateway joins one line per failing feature (`<Feature>: <error>`; a feature that
-    /// collects several errors joins them with newlines under one prefix), upper-cases the first
-    /// letter and ends the message with a period unless it already ends with one
-    /// (`status.Error2ConditionMsg`).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// Longest condition message Envoy Gateway writes (`conditionMessageMaxLength`,
+/// internal/gatewayapi/status/conditions.go:25).
+pub const CONDITION_MESSAGE_MAX_LEN: usize = 32768;
+/// What replaces the end of a longer message (conditions.go:26).
+const TRUNCATION_SUFFIX: &str = " (message truncated).";
+
+impl NotAccepted {
+    /// The message before truncation: one line per failing feature (`<Feature>: <error>`; a
+    /// feature that collects several errors joins them with newlines under one prefix), the
+    /// first letter upper-cased and a final period unless the text already ends with one
+    /// (`status.Error2ConditionMsg`, conditions.go:75-101).
+    fn write_full(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let mut previous: Option<Feature> = None;
         let mut last = "";
         for failure in &self.failures {
@@ -177,5 +182,68 @@ impl fmt::Display for NotAccepted {
             f.write_str(".")?;
         }
         Ok(())
+    }
+}
+
+/// Counts the bytes written to it.
+struct Count(usize);
+
+impl fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 = self.0.saturating_add(s.len());
+        Ok(())
+    }
+}
+
+impl fmt::Display for NotAccepted {
+    /// Exactly the `Accepted=False` condition message, cut as Envoy Gateway cuts it
+    /// (`truncateConditionMessage`, conditions.go:103-109): past 32768 bytes the first
+    /// 32747 bytes are kept and ` (message truncated).` appended. Go cuts bytes; a UTF-8
+    /// character split by the cut reaches the API server as one U+FFFD per leftover byte
+    /// (Go's JSON encoder replaces invalid bytes), and is written so here.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut count = Count(0);
+        self.write_full(&mut count)?;
+        if count.0 <= CONDITION_MESSAGE_MAX_LEN {
+            return self.write_full(f);
+        }
+        let mut full = String::new();
+        self.write_full(&mut full)?;
+        let cut = CONDITION_MESSAGE_MAX_LEN.saturating_sub(TRUNCATION_SUFFIX.len());
+        let mut boundary = cut;
+        while !full.is_char_boundary(boundary) {
+            boundary = boundary.saturating_sub(1);
+        }
+        f.write_str(full.get(..boundary).unwrap_or(""))?;
+        for _ in boundary..cut {
+            f.write_str("\u{fffd}")?;
+        }
+        f.write_str(TRUNCATION_SUFFIX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// conditions.go:103-109 keeps the first 32747 bytes; a character the cut splits leaves
+    /// bytes Go's JSON encoder writes as U+FFFD each (encoding/json `encodeState.string`).
+    #[test]
+    fn truncation_cuts_bytes_like_go() {
+        let short = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, "x")]).unwrap();
+        assert_eq!(short.to_string(), "Telemetry: x.");
+        // "Telemetry: x" is 12 bytes, then two-byte characters: byte 32747 falls inside one.
+        let text = format!("x{}", "é".repeat(20_000));
+        let long = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, text)]).unwrap();
+        let message = long.to_string();
+        let kept = "Telemetry: x".len() + 2 * ((32_747 - "Telemetry: x".len()) / 2);
+        assert_eq!(kept, 32_746);
+        assert!(message.ends_with("é\u{fffd} (message truncated)."), "{}", &message[message.len() - 40..]);
+        assert_eq!(message.len(), kept + "\u{fffd}".len() + " (message truncated).".len());
+        // A message of exactly 32768 bytes is kept whole.
+        let exact = format!("{}", "y".repeat(32_768 - "Telemetry: ".len() - 1));
+        let whole = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, exact)]).unwrap();
+        assert_eq!(whole.to_string().len(), 32_768);
+        assert!(whole.to_string().ends_with("y."));
     }
 }

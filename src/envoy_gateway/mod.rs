@@ -8,8 +8,12 @@
 //! exist, whether a referenced ConfigMap exists, or which of two policies on one target wins.
 
 mod failure;
+mod ignored;
+mod verdict;
 
-pub use failure::{Check, Failure, Feature, NotAccepted};
+pub use failure::{CONDITION_MESSAGE_MAX_LEN, Check, Failure, Feature, NotAccepted};
+pub use ignored::{Ignored, SilentDrop};
+pub use verdict::{ACCEPTED_MESSAGE, Verdict};
 
 /// What the management cluster's Envoy Gateway has configured, as far as a policy's acceptance
 /// depends on it. `None` means unknown: the checks that need the setting are not run.

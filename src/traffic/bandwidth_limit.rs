@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Quantity,
+    envoy_gateway::{Check, Failure, Feature},
     macros::string_enum,
     schema::Rule,
     validate::{CheckRules, Path, ValidationErrors},
@@ -89,5 +90,44 @@ pub struct ResponseTrailers {
 impl CheckRules for BandwidthLimit {
     fn check_rules(&self, path: &Path<'_>, errors: &mut ValidationErrors) {
         errors.check(self.request.is_some() || self.response.is_some(), path, R14);
+    }
+}
+
+impl BandwidthLimit {
+    /// Envoy Gateway's checks T16-T21 (`buildBandwidthLimit`, backendtrafficpolicy.go:2164-2211):
+    /// the request direction first; the first failure ends the feature.
+    pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        let directions = [
+            (self.request.as_ref().map(|r| &r.limit), "request", [Check::T16, Check::T17, Check::T18]),
+            (self.response.as_ref().map(|r| &r.limit), "response", [Check::T19, Check::T20, Check::T21]),
+        ];
+        for (limit, direction, [not_int64, negative, too_small]) in directions {
+            let Some(limit) = limit else { continue };
+            let failure = |check, text: String| Failure::new(Feature::BandwidthLimit, check, text);
+            let Some(bytes) = limit.value.as_int64() else {
+                out.push(failure(not_int64, format!("{direction} limit value must be convertible to an int64")));
+                return;
+            };
+            let Ok(bytes) = u64::try_from(bytes) else {
+                out.push(failure(negative, format!("{direction} limit value must be positive")));
+                return;
+            };
+            // bandwidthToKibps (backendtrafficpolicy.go:2214-2229): whole KiB per second.
+            let seconds: u64 = match limit.unit {
+                BandwidthUnit::Minute => 60,
+                BandwidthUnit::Hour => 3600,
+                _ => 1,
+            };
+            if bytes.checked_div(seconds.saturating_mul(1024)).unwrap_or(0) == 0 {
+                out.push(failure(
+                    too_small,
+                    format!(
+                        "{direction}: bandwidth limit of {bytes} bytes per {} is below the minimum of 1 KiB/s",
+                        limit.unit
+                    ),
+                ));
+                return;
+            }
+        }
     }
 }

@@ -3,7 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Quantity, macros::string_enum};
+use crate::{
+    Quantity,
+    envoy_gateway::{Ignored, SilentDrop},
+    macros::string_enum,
+};
 
 string_enum! {
     /// A compression algorithm Envoy can apply to responses.
@@ -57,3 +61,32 @@ pub struct Gzip {}
 /// Zstandard settings: an empty object today, kept so that `zstd: {}` round-trips.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Zstd {}
+
+impl Compression {
+    /// S04: `buildCompression` (backendtrafficpolicy.go:2540-2563) skips a `compressor` entry
+    /// whose algorithm block (`gzip`, `brotli` or `zstd`, matching `type`) is absent; `index` is
+    /// the entry's position in `spec.compressor`. The deprecated `compression` list needs no block.
+    pub(crate) fn envoy_gateway_ignored(&self, index: usize, out: &mut Vec<Ignored>) {
+        let has_block = match self.r#type {
+            CompressorType::Gzip => self.gzip.is_some(),
+            CompressorType::Brotli => self.brotli.is_some(),
+            CompressorType::Zstd => self.zstd.is_some(),
+            CompressorType::Unknown(_) => false,
+        };
+        if !has_block {
+            let block = match self.r#type {
+                CompressorType::Gzip => "gzip",
+                CompressorType::Brotli => "brotli",
+                CompressorType::Zstd => "zstd",
+                CompressorType::Unknown(_) => "algorithm",
+            };
+            out.push(Ignored::new(
+                SilentDrop::S04,
+                format!("spec.compressor[{index}]"),
+                format!(
+                    "the entry has no `{block}` block, so Envoy Gateway skips it and this compressor is not enabled"
+                ),
+            ));
+        }
+    }
+}

@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    envoy_gateway::{Check, Failure, Feature},
     gateway_api::Fraction,
     macros::string_enum,
     validate::{CheckRules, Path, ValidationErrors},
@@ -144,5 +145,56 @@ impl CheckRules for Tracing {
         self.sampling_fraction.check_rules(&path.key("samplingFraction"), errors);
         self.client_sampling_fraction.check_rules(&path.key("clientSamplingFraction"), errors);
         self.overall_sampling_fraction.check_rules(&path.key("overallSamplingFraction"), errors);
+    }
+}
+
+/// The operators a route stat name may use (`routeStatSupportedOperators`,
+/// api/v1alpha1/validation/envoyproxy_validate.go:301-306).
+const ROUTE_STAT_OPERATORS: [&str; 4] = ["%ROUTE_NAME%", "%ROUTE_NAMESPACE%", "%ROUTE_KIND%", "%ROUTE_RULE_NAME%"];
+
+/// The `%...%` tokens of a stat name, left to right without overlap: what Go's
+/// `regexp.MustCompile("%[^%]*%").FindAllString(s, -1)` returns (envoyproxy_validate.go:23).
+fn stat_operators(name: &str) -> impl Iterator<Item = &str> {
+    let mut rest = name;
+    std::iter::from_fn(move || {
+        let start = rest.find('%')?;
+        let after = rest.get(start.saturating_add(1)..)?;
+        let len = after.find('%')?;
+        let end = start.saturating_add(len).saturating_add(2);
+        let token = rest.get(start..end)?;
+        rest = rest.get(end..).unwrap_or("");
+        Some(token)
+    })
+}
+
+impl Telemetry {
+    /// Envoy Gateway's checks T34-T35 (`validateTelemetry`, backendtrafficpolicy.go:2608-2618,
+    /// and `validateStatName`, envoyproxy_validate.go:334-349) on a non-empty route stat name.
+    pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        let Some(name) = self.metrics.as_ref().and_then(|m| m.route_stat_name.as_deref()) else { return };
+        if name.is_empty() {
+            return;
+        }
+        let mut operators = stat_operators(name).peekable();
+        if operators.peek().is_none() {
+            if name.contains('%') {
+                out.push(Failure::new(
+                    Feature::Telemetry,
+                    Check::T34,
+                    "unable to configure Route Stat Name: unable to configure stat name with invalid operator",
+                ));
+            }
+            return;
+        }
+        let mut unsupported = operators.filter(|op| !ROUTE_STAT_OPERATORS.contains(op)).peekable();
+        if unsupported.peek().is_some() {
+            // Go's %v of a []string: the items space-separated in brackets.
+            let list = unsupported.collect::<Vec<_>>().join(" ");
+            out.push(Failure::new(
+                Feature::Telemetry,
+                Check::T35,
+                format!("unable to configure Route Stat Name: unsupported operators: [{list}]"),
+            ));
+        }
     }
 }
