@@ -56,7 +56,6 @@ impl RateLimit {
     /// Envoy Gateway's translator checks of the rate limit (T01-T15, and T36 when the settings
     /// say whether a rate-limit service exists): pushes the first failure, if any, as Envoy
     /// Gateway stops at the first error of the feature.
-    #[allow(dead_code)] // Interim: the verdict (issue 9) calls it.
     pub(crate) fn envoy_gateway_check(&self, settings: &Settings, out: &mut Vec<Failure>) {
         if let Err(failure) = self.build(settings) {
             out.push(failure);
