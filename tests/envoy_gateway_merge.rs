@@ -356,9 +356,30 @@ fn whole_objects() {
             "/spec/targetRef/name",
             json!("eg"),
         ),
-        ("same under JSONMerge", JM, json!({"spec": {"targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "eg"}}}), json!({}), "/spec/targetRef/name", json!("eg")),
-        ("targetRefs is a plain list: the route's", SM, json!({}), json!({}), "/spec/targetRefs", json!([{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "shop"}])),
-        ("metadata.name/namespace are the route's (btp:1459-1469 names IR after the merged object)", SM, json!({}), json!({}), "/metadata/name", json!("shop")),
+        (
+            "same under JSONMerge",
+            JM,
+            json!({"spec": {"targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "eg"}}}),
+            json!({}),
+            "/spec/targetRef/name",
+            json!("eg"),
+        ),
+        (
+            "targetRefs is a plain list: the route's",
+            SM,
+            json!({}),
+            json!({}),
+            "/spec/targetRefs",
+            json!([{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "shop"}]),
+        ),
+        (
+            "metadata.name/namespace are the route's (btp:1459-1469 names IR after the merged object)",
+            SM,
+            json!({}),
+            json!({}),
+            "/metadata/name",
+            json!("shop"),
+        ),
         (
             "ObjectMeta.Labels is map[string]string: merged key by key under StrategicMerge",
             SM,
@@ -445,12 +466,19 @@ fn errors() {
         format!("{{loadBalancer: {{type: RoundRobin, dynamicModule: {{name: m, lbPolicyName: p, config: {c}}}}}}}")
     };
     let cookie = |attrs: &str| {
-        format!("{{loadBalancer: {{type: ConsistentHash, consistentHash: {{type: Cookie, cookie: {{name: c, attributes: {attrs}}}}}}}}}")
+        format!(
+            "{{loadBalancer: {{type: ConsistentHash, consistentHash: {{type: Cookie, cookie: {{name: c, attributes: {attrs}}}}}}}}}"
+        )
     };
     let strategic = |path: &str, failure| MergeError::Strategic { path: path.to_owned(), failure };
     // Rows: (pins, parent, route, expected error).
     let rows: Vec<(&str, BackendTrafficPolicy, BackendTrafficPolicy, MergeError)> = vec![
-        ("btp:705: no mergeType, no merge", parent(spec), no_merge_type, MergeError::NoMergeType { route: "infra/shop".into() }),
+        (
+            "btp:705: no mergeType, no merge",
+            parent(spec),
+            no_merge_type,
+            MergeError::NoMergeType { route: "infra/shop".into() },
+        ),
         (
             "merge.go:55 unsupported merge type (Replace, refused by R43 too)",
             parent(spec),
@@ -529,4 +557,255 @@ fn t49_verdict_rejects_the_merged_policy() {
     // (btp:1567-1571, reference T49).
     let _ = merged;
     panic!("BackendTrafficPolicy::envoy_gateway_verdict is not on this branch");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Differential run against the oracle's `mergecheck` (apimachinery's StrategicMergePatch with a
+// Go mirror of the spec's patch tags, and evanphx/json-patch's MergePatch).
+
+mod differential {
+    use std::{path::PathBuf, process::Command};
+
+    use proptest::{collection::vec, option, prelude::*, sample::select};
+
+    use super::*;
+
+    /// `BTP_EG_ORACLE/mergecheck`, or `None` (the test is skipped) when the variable is unset.
+    fn mergecheck() -> Option<PathBuf> {
+        let Some(dir) = std::env::var_os("BTP_EG_ORACLE") else {
+            eprintln!("SKIPPED: BTP_EG_ORACLE is unset");
+            return None;
+        };
+        let exe = PathBuf::from(dir).join("mergecheck");
+        assert!(exe.is_file(), "BTP_EG_ORACLE has no mergecheck: {}", exe.display());
+        Some(exe)
+    }
+
+    /// The spec as Go's `json.Marshal` writes it for the fields the mirror covers: empty lists
+    /// left out (`omitempty`) except the rate-limit `rules` (ratelimit_types.go:58, 72), a
+    /// rule-less `local` written with `rules: null`.
+    fn go_spec(policy: &BackendTrafficPolicy) -> Value {
+        fn omit(v: &mut Value) {
+            match v {
+                Value::Object(m) => {
+                    m.retain(|k, v| k == "rules" || !matches!(v, Value::Array(a) if a.is_empty()));
+                    m.values_mut().for_each(omit);
+                }
+                Value::Array(a) => a.iter_mut().for_each(omit),
+                _ => {}
+            }
+        }
+        let mut spec = spec_json(&policy.with_defaults());
+        omit(&mut spec);
+        if let Some(local) = spec.pointer_mut("/rateLimit/local").and_then(Value::as_object_mut) {
+            local.entry("rules").or_insert(Value::Null);
+        }
+        spec
+    }
+
+    fn drop_nulls(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.retain(|_, v| !v.is_null());
+                m.values_mut().for_each(drop_nulls);
+            }
+            Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+            _ => {}
+        }
+    }
+
+    /// The oracle's merge of the two specs.
+    fn oracle(exe: &PathBuf, mode: &str, p: &BackendTrafficPolicy, r: &BackendTrafficPolicy) -> Value {
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("btp-mergecheck-{}-{call}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (pf, rf) = (dir.join("parent.json"), dir.join("route.json"));
+        std::fs::write(&pf, go_spec(p).to_string()).unwrap();
+        std::fs::write(&rf, go_spec(r).to_string()).unwrap();
+        let out = Command::new(exe).arg(mode).arg(&pf).arg(&rf).output().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(out.status.success(), "mergecheck: {}", String::from_utf8_lossy(&out.stdout));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Our merged object's spec against the oracle's.
+    fn agree(exe: &PathBuf, mode: &str, p: &BackendTrafficPolicy, r: &BackendTrafficPolicy) -> Result<(), String> {
+        let ours = spec_json(&merge_objects(p, r).map_err(|e| e.to_string())?);
+        let mut theirs = oracle(exe, mode, p, r);
+        // mergecheck prints the merged JSON; utils.Merge then unmarshals it into the Go types,
+        // where a null (a parent's `local.rules: null`) is an unset field.
+        drop_nulls(&mut theirs);
+        if ours == theirs { Ok(()) } else { Err(format!("{mode}\n ours:   {ours}\n oracle: {theirs}")) }
+    }
+
+    /// The spec fields the oracle's Go mirror covers (mergecheck/main.go `Spec`).
+    const COVERED: &[&str] = &[
+        "targetRefs",
+        "mergeType",
+        "rateLimit",
+        "retry",
+        "timeout",
+        "compression",
+        "compressor",
+        "httpUpgrade",
+        "responseOverride",
+    ];
+
+    #[test]
+    fn table_rows_agree_with_the_oracle() {
+        let Some(exe) = mergecheck() else { return };
+        let mut compared = 0;
+        for row in ROWS {
+            let (p, r) = (parent(row.parent), route(row.mode, row.route));
+            let keys = [spec_json(&p), spec_json(&r)];
+            if keys.iter().all(|s| s.as_object().unwrap().keys().all(|k| COVERED.contains(&k.as_str()))) {
+                agree(&exe, row.mode, &p, &r).unwrap_or_else(|e| panic!("{}: {e}", row.pins));
+                compared += 1;
+            }
+        }
+        for row in RATE_LIMIT_ROWS {
+            let p = parent(&format!("{{rateLimit: {}}}", row.parent));
+            let r = route(row.mode, &format!("{{rateLimit: {}}}", row.route));
+            agree(&exe, row.mode, &p, &r).unwrap_or_else(|e| panic!("{}: {e}", row.pins));
+            compared += 1;
+        }
+        eprintln!("mergecheck agreed on {compared} table rows");
+        assert!(compared >= 20, "only {compared} rows compared");
+    }
+
+    /// A JSON object of the members that are `Some`.
+    fn object(members: Vec<(&'static str, Option<Value>)>) -> Value {
+        Value::Object(members.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect())
+    }
+
+    fn duration() -> impl Strategy<Value = Value> {
+        select(vec!["1s", "2s", "250ms", "1m"]).prop_map(Value::from)
+    }
+
+    fn retry() -> impl Strategy<Value = Value> {
+        let retry_on = (
+            option::of(vec(select(vec!["reset", "connect-failure", "retriable-status-codes"]), 0..3)),
+            option::of(vec(500..505_i64, 0..3)),
+        )
+            .prop_map(|(t, c)| object(vec![("triggers", t.map(Value::from)), ("httpStatusCodes", c.map(Value::from))]));
+        let back_off = (option::of(duration()), option::of(duration()))
+            .prop_map(|(b, m)| object(vec![("baseInterval", b), ("maxInterval", m)]));
+        let per_retry = (option::of(duration()), option::of(back_off))
+            .prop_map(|(t, b)| object(vec![("timeout", t), ("backOff", b)]));
+        (option::of(0..5_i64), option::of(retry_on), option::of(per_retry))
+            .prop_map(|(n, o, p)| object(vec![("numRetries", n.map(Value::from)), ("retryOn", o), ("perRetry", p)]))
+    }
+
+    fn timeout() -> impl Strategy<Value = Value> {
+        let tcp = option::of(duration()).prop_map(|c| object(vec![("connectTimeout", c)]));
+        let http = (option::of(duration()), option::of(duration()), option::of(duration())).prop_map(|(a, b, c)| {
+            object(vec![("requestTimeout", a), ("connectionIdleTimeout", b), ("maxConnectionDuration", c)])
+        });
+        (option::of(tcp), option::of(http)).prop_map(|(t, h)| object(vec![("tcp", t), ("http", h)]))
+    }
+
+    /// A merge-key list: types drawn with repetition (duplicates included), optional settings.
+    fn compressors() -> impl Strategy<Value = Value> {
+        let entry =
+            (select(vec!["Gzip", "Brotli", "Zstd"]), any::<bool>(), option::of(select(vec![30_i64, 100, 1000])))
+                .prop_map(|(t, settings, min)| {
+                    let key = t.to_lowercase();
+                    let mut e = object(vec![("type", Some(t.into())), ("minContentLength", min.map(Value::from))]);
+                    if settings {
+                        e[key] = json!({});
+                    }
+                    e
+                });
+        vec(entry, 0..4).prop_map(Value::from)
+    }
+
+    fn upgrades() -> impl Strategy<Value = Value> {
+        let entry = (select(vec!["websocket", "CONNECT", "h2c", "spdy/3.1"]), option::of(any::<bool>())).prop_map(
+            |(t, terminate)| {
+                let connect = terminate.filter(|_| t == "CONNECT").map(|b| json!({"terminate": b}));
+                object(vec![("type", Some(t.into())), ("connect", connect)])
+            },
+        );
+        vec(entry, 0..4).prop_map(Value::from)
+    }
+
+    fn overrides() -> impl Strategy<Value = Value> {
+        vec((500..505_i64, 200..204_i64), 1..3).prop_map(|v| {
+            Value::from(
+                v.into_iter()
+                    .map(|(m, s)| json!({"match": {"statusCodes": [{"value": m}]}, "response": {"statusCode": s}}))
+                    .collect::<Vec<_>>(),
+            )
+        })
+    }
+
+    fn rules() -> impl Strategy<Value = Value> {
+        let rule = (1..100_i64, select(vec!["Second", "Minute", "Hour"]), any::<bool>()).prop_map(|(n, u, sel)| {
+            let mut r = json!({"limit": {"requests": n, "unit": u}});
+            if sel {
+                r["clientSelectors"] = json!([{"path": {"value": "/p"}}]);
+            }
+            r
+        });
+        vec(rule, 0..3).prop_map(Value::from)
+    }
+
+    fn rate_limit() -> impl Strategy<Value = Value> {
+        let global = rules().prop_map(|r| json!({"rules": r}));
+        let local = option::of(rules()).prop_map(|r| object(vec![("rules", r)]));
+        (option::of(global), option::of(local)).prop_map(|(g, l)| object(vec![("global", g), ("local", l)]))
+    }
+
+    fn spec() -> impl Strategy<Value = Value> {
+        (
+            option::of(retry()),
+            option::of(timeout()),
+            option::of(compressors()),
+            option::of(compressors()),
+            option::of(upgrades()),
+            option::of(overrides()),
+            option::of(rate_limit()),
+        )
+            .prop_map(|(retry, timeout, compression, compressor, upgrade, overrides, rl)| {
+                object(vec![
+                    ("retry", retry),
+                    ("timeout", timeout),
+                    ("compression", compression),
+                    ("compressor", compressor),
+                    ("httpUpgrade", upgrade),
+                    ("responseOverride", overrides),
+                    ("rateLimit", rl),
+                ])
+            })
+    }
+
+    fn with_spec(mut policy: BackendTrafficPolicy, spec: Value) -> BackendTrafficPolicy {
+        let mut doc = serde_json::to_value(&policy).unwrap();
+        json_patch_merge(&mut doc["spec"], &spec);
+        policy = serde_json::from_value(doc).unwrap();
+        policy
+    }
+
+    proptest! {
+        // 256 cases; PROPTEST_CASES raises it for a longer run.
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Generated spec pairs over the mirror's fields: ours equals apimachinery's and
+        /// json-patch's merge of the Go JSON, under both merge types.
+        #[test]
+        fn generated_pairs_agree_with_the_oracle(p in spec(), r in spec(), strategic in any::<bool>()) {
+            let Some(exe) = mergecheck() else { return Ok(()) };
+            let mode = if strategic { SM } else { JM };
+            let p = with_spec(parent("{}"), p);
+            let r = with_spec(route(mode, "{}"), r);
+            if let Err(e) = agree(&exe, mode, &p, &r) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+    }
 }

@@ -154,8 +154,7 @@ fn merge_stored(
 
 /// A policy as Go's `json.Marshal` writes it, without `status` (see the module docs).
 fn go_document(policy: &BackendTrafficPolicy, side: &'static str) -> Result<Map<String, Value>, MergeError> {
-    let mut value =
-        serde_json::to_value(policy).map_err(|e| MergeError::Serialize { side, message: e.to_string() })?;
+    let mut value = serde_json::to_value(policy).map_err(|e| MergeError::Serialize { side, message: e.to_string() })?;
     if let Value::Object(map) = &mut value {
         map.remove("status");
     }
