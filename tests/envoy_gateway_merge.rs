@@ -6,7 +6,7 @@
 
 use backend_traffic_policy::{
     BackendTrafficPolicy,
-    envoy_gateway::{MergeError, StrategicFailure, merge, merge_objects},
+    envoy_gateway::{Check, MergeError, Settings, StrategicFailure, merge, merge_objects},
 };
 use serde_json::{Value, json};
 
@@ -548,15 +548,15 @@ fn t49_merged_policy_breaks_r08() {
     );
 }
 
+/// T49 (btp:1567-1571): Envoy Gateway runs every check on the merged spec, and its RequestBuffer
+/// builder refuses the combination with a second `RequestBuffer` line.
 #[test]
-#[ignore = "needs the verdict (issue 9 helper A)"]
 fn t49_verdict_rejects_the_merged_policy() {
     let merged = t49_merged();
-    // To enable: replace the panic with helper A's verdict on `merged`, expecting Check::T49 and the
-    // condition message "RequestBuffer: requestBuffer cannot be used together with httpUpgrade."
-    // (btp:1567-1571, reference T49).
-    let _ = merged;
-    panic!("BackendTrafficPolicy::envoy_gateway_verdict is not on this branch");
+    let verdict = merged.envoy_gateway_verdict(&Settings::default());
+    let rejection = verdict.rejection().expect("the merged policy is refused");
+    assert_eq!(rejection.failures().iter().map(|f| f.check).collect::<Vec<_>>(), [Check::T49]);
+    assert_eq!(rejection.to_string(), "RequestBuffer: requestBuffer cannot be used together with httpUpgrade.");
 }
 
 // ---------------------------------------------------------------------------------------------
