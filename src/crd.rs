@@ -52,6 +52,14 @@ fn strip_optional(map: &mut Map<String, Value>) {
     if let Some(Value::Array(values)) = map.get_mut("enum") {
         values.retain(|v| !v.is_null());
     }
+    // An `Option` of a `@twice` string enum (an `allOf` of two enums) loses its `type` in the
+    // derive's handling of `null`; upstream keeps `type: string`.
+    let string_enums = |parts: &Vec<Value>| {
+        parts.iter().all(|p| p.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().all(Value::is_string)))
+    };
+    if !map.contains_key("type") && map.get("allOf").and_then(Value::as_array).is_some_and(string_enums) {
+        map.insert("type".into(), json!("string"));
+    }
     if map.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true)) {
         map.insert("anyOf".into(), json!([{ "type": "integer" }, { "type": "string" }]));
     }

@@ -45,6 +45,7 @@ mod crd;
 mod go;
 mod macros;
 
+pub mod base64;
 pub mod cluster;
 pub mod duration;
 pub mod envoy_gateway;

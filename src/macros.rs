@@ -6,7 +6,9 @@
 /// value this crate does not know (a newer Envoy Gateway, or a typo) instead of failing the
 /// whole object: nothing is lost on a round trip and `validate()` reports the value with the
 /// API server's `Unsupported value` message. The schema lists the known values as `enum`
-/// unless the upstream CRD leaves the field open (`open;` in front of the enum).
+/// unless the upstream CRD leaves the field open (`@open;` in front of the enum), or twice in an
+/// `allOf` where the upstream CRD does (`@twice;`: kubebuilder writes the enum of the type and
+/// the one of the field), which changes the API server's messages.
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -108,16 +110,14 @@ macro_rules! string_enum {
                 true
             }
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                let open: bool = string_enum!(@open $($open)?);
-                if open {
-                    ::schemars::json_schema!({ "type": "string" })
-                } else {
-                    ::schemars::json_schema!({ "type": "string", "enum": Self::VALUES })
-                }
+                string_enum!(@schema Self::VALUES; $($open)?)
             }
         }
     };
-    (@open open) => { true };
-    (@open) => { false };
+    (@schema $values:expr; open) => { ::schemars::json_schema!({ "type": "string" }) };
+    (@schema $values:expr; twice) => {
+        ::schemars::json_schema!({ "type": "string", "allOf": [{ "enum": $values }, { "enum": $values }] })
+    };
+    (@schema $values:expr;) => { ::schemars::json_schema!({ "type": "string", "enum": $values }) };
 }
 pub(crate) use string_enum;

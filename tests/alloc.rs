@@ -1,6 +1,7 @@
 //! Allocation budgets, measured with a counting global allocator: validating a valid policy
-//! allocates nothing (after a warm-up that builds the compiled schema once), and neither does
-//! any `Remove` decision of `sync_decision` (rules 1 to 5).
+//! allocates nothing (after a warm-up that builds the compiled schema once), metadata included
+//! and long lists and keys included, and neither does any `Remove` decision of `sync_decision`
+//! (rules 1 to 5).
 // Test code: a panic here fails a test or a demo; no controller runs it on tenant input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
@@ -42,6 +43,7 @@ fn valid_policies_and_remove_decisions_allocate_nothing() {
     if let Some(dir) = common::corpus_dir() {
         all.extend(policies(&dir.join("upstream")));
     }
+    all.extend(audit_cases());
     // Warm-up: the first call compiles the schema (once per process).
     all[0].1.validate().unwrap();
     let mut offenders = Vec::new();
@@ -62,6 +64,57 @@ fn valid_policies_and_remove_decisions_allocate_nothing() {
     assert!(allocations_of(|| drop(invalid.validate())) > 0);
 
     remove_decisions_allocate_nothing(&all[0].1);
+}
+
+/// What an audit found allocating (issue 10): a `map` list past the inline fingerprint buffer
+/// (over 32 `weightedZones`), map keys longer than the old 128-byte key buffer (`customTags`),
+/// and the metadata a tenant policy carries (labels, annotations, finalizers, generateName).
+fn audit_cases() -> Vec<(String, BackendTrafficPolicy)> {
+    let zones: Vec<String> = (0..100).map(|i| format!("{{zone: zone-{i:03}, weight: {i}}}")).collect();
+    let long_key = "k".repeat(300);
+    let name = format!("{}.{}", "a".repeat(126), "b".repeat(126));
+    let text = format!(
+        r#"
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: BackendTrafficPolicy
+metadata:
+  name: {name}
+  generateName: audit-
+  namespace: {ns}
+  generation: 7
+  labels: {{app.kubernetes.io/name: web, kubelb.k8c.io/origin-name: {label}, empty: ""}}
+  annotations: {{Example.COM/Note: "free text, any length: {note}"}}
+  finalizers: [example.com/cleanup]
+spec:
+  targetRefs: [{{group: gateway.networking.k8s.io, kind: HTTPRoute, name: backend}}]
+  loadBalancer:
+    type: RoundRobin
+    zoneAware:
+      weightedZones: [{zones}]
+  telemetry:
+    tracing:
+      customTags:
+        {long_key}: {{type: Literal, literal: {{value: v}}}}
+        short: {{type: Literal, literal: {{value: v}}}}
+"#,
+        ns = "n".repeat(63),
+        label = "l".repeat(63),
+        note = "x".repeat(1000),
+        zones = zones.join(", "),
+    );
+    let policy = parse::from_yaml_str(&text, FieldValidation::Strict).unwrap().value;
+    assert_eq!(policy.validate(), Ok(()), "the audit policy must be valid");
+    // The counter sees the duplicate scan past the buffer: a repeated zone beyond item 32 is found.
+    let mut repeated = policy.clone();
+    let zones = repeated.spec.load_balancer.as_mut().unwrap().zone_aware.as_mut().unwrap();
+    let list = zones.weighted_zones.as_mut().unwrap();
+    list[90].zone = list[40].zone.clone();
+    let errors = repeated.validate().unwrap_err();
+    assert_eq!(
+        errors.errors()[0].to_string(),
+        "spec.loadBalancer.zoneAware.weightedZones[90]: Duplicate value: map[string]interface {}{\"zone\":\"zone-040\"}"
+    );
+    vec![("audit: 100 weightedZones, a 300-byte customTags key, full metadata".to_owned(), policy)]
 }
 
 /// Rules 1 to 5 of the sync decision read flags only. (provenance: the performance issue's

@@ -262,11 +262,13 @@ fn decision_and_target_rules() {
             Expected::Reject(Rejected::MissingNamespace),
         ),
         (
+            // Was MissingName: validate() now checks metadata, and an empty name is
+            // `metadata.name: Required value` (apimachinery objectmeta.go:201), found at rule 6.
             "decision 6: a policy with an empty name is rejected (no guessing)",
             with(refs([http()]), |p| p.metadata.name = Some(String::new())),
             config(&[]),
             tenant(&[]),
-            Expected::Reject(Rejected::MissingName),
+            Expected::Reject(Rejected::Invalid),
         ),
         (
             "decision 6: a tenant without name is rejected (no guessing)",

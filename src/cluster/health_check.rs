@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Duration,
+    base64::Base64,
     macros::string_enum,
     schema::Rule,
     validate::{CheckRules, Path, ValidationErrors},
@@ -121,6 +122,7 @@ pub struct Active {
 
 string_enum! {
     /// The kind of active probe.
+    @twice;
     pub enum ActiveType {
         /// An HTTP request whose response status (and optionally body) is checked.
         Http = "HTTP",
@@ -173,14 +175,14 @@ pub struct Payload {
     /// The payload as plain text; present exactly when `type` is `Text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// The payload bytes, base64-encoded; present exactly when `type` is `Binary`.
+    /// The payload bytes, base64-encoded (`format: byte`); present exactly when `type` is `Binary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "byte"))]
-    pub binary: Option<String>,
+    pub binary: Option<Base64>,
 }
 
 string_enum! {
     /// How a probe payload is written.
+    @twice;
     pub enum PayloadType {
         /// Plain text in the `text` field.
         Text = "Text",

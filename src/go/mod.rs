@@ -2,6 +2,7 @@
 
 mod cidr;
 mod prime;
+mod isprint;
 mod quote;
 mod regexp;
 

@@ -116,6 +116,7 @@ pub struct Match {
 
 string_enum! {
     /// Whether a status code condition is one code or a range.
+    @twice;
     pub enum StatusCodeType {
         /// One status code, in `value`.
         Value = "Value",
@@ -218,6 +219,7 @@ pub struct CustomResponse {
 
 string_enum! {
     /// Where a custom response body comes from.
+    @twice;
     pub enum ResponseBodyType {
         /// The text in `inline`.
         Inline = "Inline",

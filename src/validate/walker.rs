@@ -13,12 +13,25 @@ use serde_json::Value;
 use super::{ErrorKind, Path, ValidationError, ValidationErrors};
 use crate::{BackendTrafficPolicy, go::go_quote};
 
-/// Runs the schema pass over `policy`.
+/// Runs the schema pass over the policy as created: `spec` only. The root's other properties
+/// have no constraint (`apiVersion` and `kind` are plain strings, `metadata` is checked by
+/// [`super::metadata`]) and `status` is dropped on create.
 pub(super) fn check_schema(policy: &BackendTrafficPolicy, errors: &mut ValidationErrors) {
     let root = Path::Root;
-    let node = compiled();
-    // `Serialize` of our types never fails; the walker records problems in `errors` instead.
-    let _ = policy.serialize(Walker { node, path: &root, errors });
+    let path = root.key("spec");
+    if let Some((_, node)) = compiled().property("spec") {
+        // `Serialize` of our types never fails; the walker records problems in `errors` instead.
+        let _ = policy.spec.serialize(Walker { node, path: &path, errors, rewalk: None });
+    }
+}
+
+/// Runs the schema pass over `status` as a status update does: against the status sub-schema,
+/// so messages name paths below `status` while error paths start with it.
+pub(super) fn check_status(policy: &BackendTrafficPolicy, errors: &mut ValidationErrors) {
+    let path = Path::Under("status");
+    if let (Some(status), Some((_, node))) = (&policy.status, compiled().property("status")) {
+        let _ = status.serialize(Walker { node, path: &path, errors, rewalk: None });
+    }
 }
 
 /// The compiled schema of the CRD, built on first use.
@@ -101,6 +114,21 @@ impl Pattern {
     }
 }
 
+/// One schema of an `allOf`: the CRD uses it for an enum or a pattern.
+#[derive(Debug)]
+struct Part {
+    enum_values: Option<Vec<Value>>,
+    pattern: Option<Pattern>,
+}
+
+/// The string formats the API server checks (kube-openapi's `strfmt.Default`) that the CRD uses
+/// on fields of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// `byte`: base64, checked by [`crate::base64::is_base64`].
+    Byte,
+}
+
 #[derive(Debug, Default)]
 struct Node {
     ty: Option<Ty>,
@@ -125,6 +153,9 @@ struct Node {
     min_items: Option<u64>,
     max_items: Option<u64>,
     patterns: Vec<Pattern>,
+    /// The schemas of `allOf`, each checked on its own (kube-openapi `schema_props.go:195`).
+    all_of: Vec<Part>,
+    format: Option<Format>,
     list: Option<ListKind>,
     has_default: bool,
 }
@@ -146,14 +177,19 @@ impl Node {
         if let Some(p) = get("pattern").and_then(Value::as_str) {
             node.patterns.push(Pattern::new(p));
         }
-        for part in get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(p) = part.get("pattern").and_then(Value::as_str) {
-                node.patterns.push(Pattern::new(p));
-            }
-            if node.enum_values.is_none() {
-                node.enum_values = part.get("enum").and_then(Value::as_array).cloned();
-            }
-        }
+        node.all_of = get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|part| Part {
+                enum_values: part.get("enum").and_then(Value::as_array).cloned(),
+                pattern: part.get("pattern").and_then(Value::as_str).map(Pattern::new),
+            })
+            .collect();
+        node.format = match get("format").and_then(Value::as_str) {
+            Some("byte") => Some(Format::Byte),
+            _ => None,
+        };
         node.ty = if get("x-kubernetes-int-or-string") == Some(&Value::Bool(true)) {
             Some(Ty::IntOrString)
         } else {
@@ -214,6 +250,8 @@ impl Node {
             && self.min_items.is_none()
             && self.max_items.is_none()
             && self.patterns.is_empty()
+            && self.all_of.is_empty()
+            && self.format.is_none()
             && self.required.is_empty()
             && matches!(self.list, None | Some(ListKind::Atomic));
         own && self.properties.iter().all(|(_, n)| n.inert)
@@ -329,10 +367,17 @@ impl ser::Error for Never {
     }
 }
 
+/// Walks the same list again, calling back with each item's index and fingerprint: how a
+/// `set` or `map` list longer than the inline fingerprint buffer finds its duplicates without
+/// allocating (the parent holds the list and can serialize it as often as needed).
+type Rewalk<'r> = &'r dyn Fn(&mut dyn FnMut(usize, u64));
+
 struct Walker<'a, 'p> {
     node: &'a Node,
     path: &'p Path<'p>,
     errors: &'a mut ValidationErrors,
+    /// For a `set` or `map` list: walks its items again (see [`Rewalk`]).
+    rewalk: Option<Rewalk<'a>>,
 }
 
 impl Walker<'_, '_> {
@@ -363,29 +408,86 @@ impl Walker<'_, '_> {
         if let Some(values) = &self.node.enum_values
             && !values.iter().any(matches)
         {
-            let supported = values
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => go_quote(s),
-                    other => go_quote(&other.to_string()),
-                })
-                .collect();
+            let supported = values.iter().map(enum_shown).collect();
             self.push(ErrorKind::Unsupported { value: value(), supported });
         }
     }
 
-    fn check_number(&mut self, f: f64, shown: impl Fn() -> String) {
+    /// The path as the schema validator writes it inside a message.
+    fn message_path(&self) -> String {
+        self.path.render_in_message()
+    }
+
+    /// `minimum` then `maximum` (kube-openapi `numberValidator.Validate` merges them in that
+    /// order). The bound prints as the value's kind: an integer value is compared with
+    /// `MinimumInt`/`MaximumInt`, which print `int64(bound)` (`4294967295`); a float value with
+    /// `Minimum`/`Maximum`, which print the float64 with `%v` (`4.294967295e+09`)
+    /// (kube-openapi `validate/values.go:252`, `errors/schema.go:306`).
+    fn check_number(&mut self, f: f64, integer: bool, shown: impl Fn() -> String) {
+        let bound = |b: f64| {
+            if integer {
+                // The bounds of this CRD are integral and fit an i64.
+                #[allow(clippy::cast_possible_truncation)]
+                let b = b as i64;
+                b.to_string()
+            } else {
+                go_float(b)
+            }
+        };
         if let Some(min) = self.node.minimum
             && f < min
         {
-            let detail = format!("{} in body should be greater than or equal to {}", self.path.render(), go_float(min));
+            let detail = format!("{} in body should be greater than or equal to {}", self.message_path(), bound(min));
             self.invalid(shown(), detail);
         }
         if let Some(max) = self.node.maximum
             && f > max
         {
-            let detail = format!("{} in body should be less than or equal to {}", self.path.render(), go_float(max));
+            let detail = format!("{} in body should be less than or equal to {}", self.message_path(), bound(max));
             self.invalid(shown(), detail);
+        }
+    }
+
+    /// The schemas of `allOf`, each on its own, then the composite error when any failed:
+    /// kube-openapi adds `errors.New(CompositeErrorCode, "%q must validate all the schemas
+    /// (allOf)%s")` (`validate/schema_messages.go:61`), which is not a `*Validation`, so the
+    /// apiextensions apiserver reports it as `field.Invalid(nil, "", msg)`
+    /// (`pkg/apiserver/validation/validation.go:237`): `<nil>: Invalid value: ""`. Identical
+    /// messages of two parts are reported once (`Result.AddErrors` drops repeats).
+    fn check_all_of(&mut self, matches_enum: impl Fn(&Value) -> bool, text: Option<&str>, shown: impl Fn() -> String) {
+        let parts = &self.node.all_of;
+        if parts.is_empty() {
+            return;
+        }
+        let mut failed = 0usize;
+        for (i, part) in parts.iter().enumerate() {
+            let earlier = parts.get(..i).unwrap_or(&[]);
+            let mut part_failed = false;
+            if let (Some(pattern), Some(text)) = (&part.pattern, text)
+                && !pattern.is_match(text)
+            {
+                part_failed = true;
+                let repeated = earlier.iter().any(|e| e.pattern.as_ref().is_some_and(|p| p.source == pattern.source));
+                if !repeated {
+                    let detail = format!("{} in body should match '{}'", self.message_path(), pattern.source);
+                    self.invalid(shown(), detail);
+                }
+            }
+            if let Some(values) = &part.enum_values
+                && !values.iter().any(&matches_enum)
+            {
+                part_failed = true;
+                if !earlier.iter().any(|e| e.enum_values.as_ref() == Some(values)) {
+                    let supported = values.iter().map(enum_shown).collect();
+                    self.push(ErrorKind::Unsupported { value: shown(), supported });
+                }
+            }
+            failed = failed.saturating_add(usize::from(part_failed));
+        }
+        if failed > 0 {
+            let none = if failed == parts.len() { ". None validated" } else { "" };
+            let detail = format!("{} must validate all the schemas (allOf){none}", go_quote(&self.message_path()));
+            self.errors.push(ValidationError::new("<nil>", ErrorKind::Invalid { value: "\"\"".to_owned(), detail }));
         }
     }
 
@@ -397,11 +499,13 @@ impl Walker<'_, '_> {
         if this.node.ty == Some(Ty::IntOrString) {
             return Ok(()); // the API server does not pattern-check the integer form
         }
-        this.check_enum(|e| e.as_i64().is_some_and(|x| i128::from(x) == v), || v.to_string());
+        let matches = |e: &Value| e.as_i64().is_some_and(|x| i128::from(x) == v);
+        this.check_all_of(matches, None, || v.to_string());
         // i128 -> f64 is exact for every value a JSON integer field can hold here.
         #[allow(clippy::cast_precision_loss)]
         let f = v as f64;
-        this.check_number(f, || v.to_string());
+        this.check_number(f, true, || v.to_string());
+        this.check_enum(matches, || v.to_string());
         Ok(())
     }
 
@@ -412,41 +516,65 @@ impl Walker<'_, '_> {
         if !this.check_type(actual, || go_float(v)) {
             return Ok(());
         }
-        this.check_enum(|e| e.as_f64() == Some(v), || go_float(v));
-        this.check_number(v, || go_float(v));
+        let matches = |e: &Value| e.as_f64() == Some(v);
+        this.check_all_of(matches, None, || go_float(v));
+        this.check_number(v, false, || go_float(v));
+        this.check_enum(matches, || go_float(v));
         Ok(())
     }
 
+    /// A string, in the order of kube-openapi's validators (`validate/schema.go:89`): type,
+    /// `allOf`, then the string validator, which stops at the first of `maxLength`,
+    /// `minLength` and `pattern` that fails (`validate/validator.go:233`), then `format`, then
+    /// `enum`.
     fn string(self, s: &str) -> Result<(), Never> {
         let mut this = self;
         if !this.check_type(Ty::String, || go_quote(s)) {
             return Ok(());
         }
-        this.check_enum(|e| e.as_str() == Some(s), || go_quote(s));
+        let matches = |e: &Value| e.as_str() == Some(s);
+        this.check_all_of(matches, Some(s), || go_quote(s));
+        this.check_string(s);
+        if this.node.format == Some(Format::Byte) && !crate::base64::is_base64(s) {
+            let detail = format!("{} in body must be of type byte: {}", this.message_path(), go_quote(s));
+            this.push(ErrorKind::FormatInvalid { value: go_quote(s), detail });
+        }
+        this.check_enum(matches, || go_quote(s));
+        Ok(())
+    }
+
+    /// `maxLength`, `minLength`, `pattern`: the first that fails is reported, alone.
+    fn check_string(&mut self, s: &str) {
         // Lengths count characters, as the API server does; a UTF-8 string has between len/4
         // and len characters, so most strings are settled without counting.
         let bytes = s.len() as u64;
-        if let Some(min) = this.node.min_length
-            && bytes / 4 < min
-            && (s.chars().count() as u64) < min
-        {
-            let detail = format!("{} in body should be at least {min} chars long", this.path.render());
-            this.invalid(go_quote(s), detail);
-        }
-        if let Some(max) = this.node.max_length
+        if let Some(max) = self.node.max_length
             && bytes > max
             && (s.chars().count() as u64) > max
         {
-            this.push(ErrorKind::TooLong { max });
+            self.push(ErrorKind::TooLong { max });
+            return;
         }
-        for pattern in &this.node.patterns {
-            if !pattern.is_match(s) {
-                let detail = format!("{} in body should match '{}'", this.path.render(), pattern.source);
-                this.errors
-                    .push(ValidationError::new(this.path.render(), ErrorKind::Invalid { value: go_quote(s), detail }));
-            }
+        if let Some(min) = self.node.min_length
+            && bytes / 4 < min
+            && (s.chars().count() as u64) < min
+        {
+            let detail = format!("{} in body should be at least {min} chars long", self.message_path());
+            self.invalid(go_quote(s), detail);
+            return;
         }
-        Ok(())
+        if let Some(pattern) = self.node.patterns.iter().find(|p| !p.is_match(s)) {
+            let detail = format!("{} in body should match '{}'", self.message_path(), pattern.source);
+            self.invalid(go_quote(s), detail);
+        }
+    }
+}
+
+/// An enum value as the API server lists it among the supported values.
+fn enum_shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => go_quote(s),
+        other => go_quote(&other.to_string()),
     }
 }
 
@@ -581,7 +709,20 @@ impl StructWalker<'_, '_> {
             return;
         }
         let path = self.walker.path.key(key);
-        let _ = value.serialize(Walker { node: child, path: &path, errors: self.walker.errors });
+        let keys = match &child.list {
+            Some(ListKind::Set) => Some(None),
+            Some(ListKind::Map(keys)) => Some(Some(keys.as_slice())),
+            _ => None,
+        };
+        let errors = &mut *self.walker.errors;
+        if let Some(keys) = keys {
+            let rewalk = |f: &mut dyn FnMut(usize, u64)| {
+                let _ = value.serialize(ItemPrints { keys, f });
+            };
+            let _ = value.serialize(Walker { node: child, path: &path, errors, rewalk: Some(&rewalk) });
+        } else {
+            let _ = value.serialize(Walker { node: child, path: &path, errors, rewalk: None });
+        }
     }
 
     fn finish(self) {
@@ -653,19 +794,10 @@ impl ser::SerializeMap for MapWalker<'_, '_> {
         if !self.fits || node.opaque {
             return Ok(());
         }
-        // A struct written as a map (kube's root object) has properties; a free map has a
-        // schema for its values.
-        let mut key_text = KeyText::default();
-        let _ = key.serialize(&mut key_text);
-        let Some(key_str) = key_text.get() else { return Ok(()) };
-        let child = if node.properties.is_empty() {
-            node.additional.as_deref()
-        } else {
-            node.property(key_str).map(|(_, n)| n)
-        };
-        let Some(child) = child.filter(|c| !c.inert) else { return Ok(()) };
-        let path = self.walker.path.key(key_str);
-        let _ = value.serialize(Walker { node: child, path: &path, errors: self.walker.errors });
+        // The key is read inside its own `serialize_str`, where the value is walked: no copy
+        // of the key, however long.
+        let mut entry = Entry { node, parent: self.walker.path, errors: &mut *self.walker.errors, value };
+        let _ = key.serialize(&mut entry);
         Ok(())
     }
     fn end(self) -> Result<(), Never> {
@@ -734,48 +866,41 @@ macro_rules! reject_scalars {
     )*};
 }
 
-/// Captures a string map key without allocating when it fits in a small buffer.
-struct KeyText {
-    buf: [u8; 128],
-    len: usize,
-    long: Option<String>,
+/// One entry of a map: serializing its key walks its value, with the key in the path.
+struct Entry<'a, 'p, 'v, V: ?Sized> {
+    node: &'a Node,
+    parent: &'p Path<'p>,
+    errors: &'a mut ValidationErrors,
+    value: &'v V,
 }
 
-impl Default for KeyText {
-    fn default() -> Self {
-        Self { buf: [0; 128], len: 0, long: None }
-    }
-}
-
-impl KeyText {
-    fn get(&self) -> Option<&str> {
-        match &self.long {
-            Some(s) => Some(s.as_str()),
-            None => std::str::from_utf8(self.buf.get(..self.len)?).ok(),
-        }
-    }
-    fn set(&mut self, s: &str) {
-        if let Some(slot) = self.buf.get_mut(..s.len()) {
-            slot.copy_from_slice(s.as_bytes());
-            self.len = s.len();
+impl<V: ?Sized + Serialize> Entry<'_, '_, '_, V> {
+    fn visit(&mut self, key: &str) {
+        // A struct written as a map (kube's root object) has properties; a free map has a
+        // schema for its values.
+        let child = if self.node.properties.is_empty() {
+            self.node.additional.as_deref()
         } else {
-            self.long = Some(s.to_owned());
-        }
+            self.node.property(key).map(|(_, n)| n)
+        };
+        let Some(child) = child.filter(|c| !c.inert) else { return };
+        let path = self.parent.key(key);
+        let _ = self.value.serialize(Walker { node: child, path: &path, errors: &mut *self.errors, rewalk: None });
     }
 }
 
-impl ser::Serializer for &mut KeyText {
+impl<V: ?Sized + Serialize> ser::Serializer for &mut Entry<'_, '_, '_, V> {
     type Ok = ();
     type Error = Never;
     type SerializeStruct = Impossible<(), Never>;
     fn serialize_str(self, v: &str) -> Result<(), Never> {
-        self.set(v);
+        self.visit(v);
         Ok(())
     }
     reject_scalars!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
                     serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32, serialize_f64: f64);
     fn serialize_char(self, v: char) -> Result<(), Never> {
-        self.set(v.encode_utf8(&mut [0; 4]));
+        self.visit(v.encode_utf8(&mut [0; 4]));
         Ok(())
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), Never> {
@@ -794,7 +919,7 @@ impl ser::Serializer for &mut KeyText {
         Err(Never)
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), Never> {
-        self.set(v);
+        self.visit(v);
         Ok(())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, v: &T) -> Result<(), Never> {
@@ -825,26 +950,32 @@ struct SeqWalker<'a, 'p> {
     walker: Walker<'a, 'p>,
     fits: bool,
     index: usize,
+    /// The fingerprints of the first items; later ones are recomputed by walking the list again.
     inline: [u64; INLINE],
-    spill: Vec<u64>,
 }
 
 impl<'a, 'p> SeqWalker<'a, 'p> {
     fn new(walker: Walker<'a, 'p>, fits: bool, _len: Option<usize>) -> Self {
-        Self { walker, fits, index: 0, inline: [0; INLINE], spill: Vec::new() }
+        Self { walker, fits, index: 0, inline: [0; INLINE] }
     }
 
     fn seen_before(&mut self, print: u64) -> bool {
         let count = self.index;
         let inline = self.inline.get(..count.min(INLINE)).unwrap_or(&[]);
-        if inline.contains(&print) || self.spill.contains(&print) {
+        if inline.contains(&print) {
             return true;
         }
-        match self.inline.get_mut(count) {
-            Some(slot) => *slot = print,
-            None => self.spill.push(print),
+        if let Some(slot) = self.inline.get_mut(count) {
+            *slot = print;
+            return false;
         }
-        false
+        // Past the buffer: compare with the items between it and this one, O(n^2) only for
+        // lists longer than `INLINE`.
+        let mut seen = false;
+        if let Some(rewalk) = self.walker.rewalk {
+            rewalk(&mut |index, other| seen |= (INLINE..count).contains(&index) && other == print);
+        }
+        seen
     }
 
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) {
@@ -860,7 +991,7 @@ impl<'a, 'p> SeqWalker<'a, 'p> {
                 value.serialize(&mut h).is_ok() && self.seen_before(h.finish())
             }
             Some(ListKind::Map(keys)) => {
-                let mut h = Fingerprint::new(Some(keys));
+                let mut h = Fingerprint::new(Some(keys.as_slice()));
                 value.serialize(&mut h).is_ok() && self.seen_before(h.finish())
             }
             _ => false,
@@ -870,7 +1001,7 @@ impl<'a, 'p> SeqWalker<'a, 'p> {
             self.walker.errors.push(ValidationError::new(path.render(), ErrorKind::Duplicate { value: shown }));
         }
         if let Some(items) = node.items.as_deref().filter(|n| !n.inert) {
-            let _ = value.serialize(Walker { node: items, path: &path, errors: self.walker.errors });
+            let _ = value.serialize(Walker { node: items, path: &path, errors: self.walker.errors, rewalk: None });
         }
         self.index = self.index.saturating_add(1);
     }
@@ -888,7 +1019,7 @@ impl<'a, 'p> SeqWalker<'a, 'p> {
         if let Some(min) = self.walker.node.min_items
             && count < min
         {
-            let detail = format!("{} in body should have at least {min} items", self.walker.path.render());
+            let detail = format!("{} in body should have at least {min} items", self.walker.path.render_in_message());
             self.walker.invalid(count.to_string(), detail);
         }
     }
@@ -943,6 +1074,111 @@ seq_impl!(
     SerializeTupleVariant::serialize_field
 );
 
+/// Serializes a `set` or `map` list (possibly inside `Some`) only to call `f` with each item's
+/// index and fingerprint; see [`Rewalk`].
+struct ItemPrints<'k, 'f> {
+    keys: Option<&'k [String]>,
+    f: &'f mut dyn FnMut(usize, u64),
+}
+
+/// The items of the list [`ItemPrints`] walks.
+struct ItemPrintsSeq<'k, 'f> {
+    keys: Option<&'k [String]>,
+    f: &'f mut dyn FnMut(usize, u64),
+    index: usize,
+}
+
+impl ser::SerializeSeq for ItemPrintsSeq<'_, '_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Never> {
+        let mut h = Fingerprint::new(self.keys);
+        if value.serialize(&mut h).is_ok() {
+            (self.f)(self.index, h.finish());
+        }
+        self.index = self.index.saturating_add(1);
+        Ok(())
+    }
+    fn end(self) -> Result<(), Never> {
+        Ok(())
+    }
+}
+
+impl<'k, 'f> ser::Serializer for ItemPrints<'k, 'f> {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = ItemPrintsSeq<'k, 'f>;
+    type SerializeTuple = Impossible<(), Never>;
+    type SerializeTupleStruct = Impossible<(), Never>;
+    type SerializeTupleVariant = Impossible<(), Never>;
+    type SerializeMap = Impossible<(), Never>;
+    type SerializeStruct = Impossible<(), Never>;
+    type SerializeStructVariant = Impossible<(), Never>;
+    reject_scalars!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+                    serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32,
+                    serialize_f64: f64, serialize_char: char, serialize_str: &str, serialize_bytes: &[u8]);
+    fn serialize_none(self) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, v: &T) -> Result<(), Never> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Never> {
+        Err(Never)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<ItemPrintsSeq<'k, 'f>, Never> {
+        Ok(ItemPrintsSeq { keys: self.keys, f: self.f, index: 0 })
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Never> {
+        Err(Never)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Never> {
+        Err(Never)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Never> {
+        Err(Never)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Never> {
+        Err(Never)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Never> {
+        Err(Never)
+    }
+}
+
 /// FNV-1a over the scalars of an item (or of its key fields, for map lists).
 struct Fingerprint<'k> {
     hash: u64,
@@ -951,8 +1187,8 @@ struct Fingerprint<'k> {
 }
 
 impl<'k> Fingerprint<'k> {
-    fn new(keys: Option<&'k Vec<String>>) -> Self {
-        Self { hash: 0xcbf2_9ce4_8422_2325, keys: keys.map(Vec::as_slice), depth: 0 }
+    fn new(keys: Option<&'k [String]>) -> Self {
+        Self { hash: 0xcbf2_9ce4_8422_2325, keys, depth: 0 }
     }
     fn bytes(&mut self, bytes: &[u8]) {
         for b in bytes {
