@@ -582,7 +582,46 @@ fn naming_examples() {
     }
 }
 
-/// The boundary is 60 characters: 59 are kept, 60 are shortened; the result never exceeds 60.
+/// Byte-identical to KubeLB: each expected value is what KubeLB's `GenerateName`
+/// (kubermatic/kubelb `internal/kubelb/utils.go:76`, `truncateName` below it) returned for these
+/// inputs when run with Go, as Go's JSON encoder writes it (a split character becomes U+FFFD).
+#[test]
+fn naming_matches_kubelb_generate_name() {
+    let a = |n: usize| "a".repeat(n);
+    let e = |n: usize| "é".repeat(n);
+    let cases: &[(&str, String, String, String)] = &[
+        ("the ambiguity KubeLB has", "a".into(), "b-c".into(), "a-b-c".into()),
+        ("the ambiguity KubeLB has, other side", "a-b".into(), "c".into(), "a-b-c".into()),
+        ("59 bytes stay", "ns".into(), a(56), format!("ns-{}", a(56))),
+        ("60 bytes are cut", "ns".into(), a(57), format!("ns-{}-ce25", a(52))),
+        (
+            "bytes, not characters, are counted: 59 characters in 60 bytes are cut",
+            "ns".into(),
+            format!("é{}", a(55)),
+            format!("ns-é{}-a556", a(50)),
+        ),
+        ("a cut between characters", "é".into(), e(70), format!("é-{}-4ae9", e(26))),
+        ("a cut inside a character gives U+FFFD", "a".into(), e(40), format!("a-{}\u{fffd}-b230", e(26))),
+        (
+            "a '.' at the cut stays (only '-' is trimmed)",
+            "ns".into(),
+            format!("{}.b{}", a(51), "c".repeat(10)),
+            format!("ns-{}.-2e8e", a(51)),
+        ),
+        (
+            "'-.-' at the cut: only the last '-' is trimmed",
+            "ns".into(),
+            format!("{}-.-{}", a(50), "c".repeat(10)),
+            format!("ns-{}-.-5971", a(50)),
+        ),
+        ("several '-' at the cut are all trimmed", a(50), format!("-----{}", "b".repeat(20)), format!("{}-5a10", a(50))),
+    ];
+    for (why, namespace, name, expected) in cases {
+        assert_eq!(sync::name(namespace, name), *expected, "{why}: name({namespace:?}, {name:?})");
+    }
+}
+
+/// The boundary is 60 bytes: 59 are kept, 60 are shortened; the result never exceeds 60.
 #[test]
 fn naming_boundary() {
     let name59 = sync::name("ns", &"a".repeat(56));
@@ -595,8 +634,8 @@ fn naming_boundary() {
     // Several '-' at the cut are all trimmed.
     let dashes = sync::name(&"a".repeat(50), &format!("-----{}", "b".repeat(20)));
     assert_eq!(&dashes[..dashes.len() - 5], "a".repeat(50), "{dashes}");
-    // Non-ASCII input does not panic (characters, not bytes, are counted).
-    assert_eq!(sync::name("é", &"é".repeat(70)).chars().count(), 60);
+    // Non-ASCII input does not panic; KubeLB counts bytes (see the table above).
+    assert_eq!(sync::name("é", &"é".repeat(70)).len(), 60);
 }
 
 // ---------------------------------------------------------------------------------------------
