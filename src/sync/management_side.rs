@@ -104,17 +104,30 @@ fn own_stat_name(stat_name: &str) -> bool {
     })
 }
 
-/// Collects the management-side fields of a spec that `allow` does not allow; allocates only
-/// for a finding.
-pub(super) struct Scan<'a> {
-    allow: &'a ManagementSideKinds,
-    pub(super) found: Vec<ManagementSideField>,
+/// The fields of `spec` that reach the management side with a kind `allow` does not allow, in
+/// the order of the spec: what rule 6b of [`decide`](super::decide) reports (see the
+/// [module docs](super#management-side-fields) for the table). Allocates nothing when it finds
+/// nothing, so a webhook can call it on every policy.
+///
+/// ```
+/// use backend_traffic_policy::{BackendTrafficPolicySpec, TargetRef, sync::{self, ManagementSideKinds}};
+/// let spec = BackendTrafficPolicySpec::targeting([TargetRef::http_route("backend")]);
+/// assert!(sync::management_side_fields(&spec, &ManagementSideKinds::default()).is_empty());
+/// ```
+#[must_use]
+pub fn management_side_fields(spec: &BackendTrafficPolicySpec, allow: &ManagementSideKinds) -> Vec<ManagementSideField> {
+    let mut scan = Scan { allow, found: Vec::new() };
+    scan.spec(spec);
+    scan.found
 }
 
-impl<'a> Scan<'a> {
-    pub(super) fn new(allow: &'a ManagementSideKinds) -> Self {
-        Self { allow, found: Vec::new() }
-    }
+/// Collects the management-side fields of a spec that `allow` does not allow.
+struct Scan<'a> {
+    allow: &'a ManagementSideKinds,
+    found: Vec<ManagementSideField>,
+}
+
+impl Scan<'_> {
 
     fn push(&mut self, kind: ManagementSideKind, path: impl FnOnce() -> String, value: &str) {
         if !self.allow.allows(kind) {
@@ -130,7 +143,7 @@ impl<'a> Scan<'a> {
         }
     }
 
-    pub(super) fn spec(&mut self, spec: &BackendTrafficPolicySpec) {
+    fn spec(&mut self, spec: &BackendTrafficPolicySpec) {
         if let Some(overrides) = &spec.response_override {
             for (i, item) in overrides.iter().enumerate() {
                 self.response_override(item, i);

@@ -202,7 +202,7 @@ mod rewrite;
 mod targets;
 
 pub use format::{DangerousOperators, Operator, dangerous_operators};
-pub use management_side::{ManagementSideField, ManagementSideKind};
+pub use management_side::{ManagementSideField, ManagementSideKind, management_side_fields};
 pub use naming::name;
 pub use options::{ManagementSideKinds, SyncOptions};
 pub use reasons::{
@@ -211,7 +211,6 @@ pub use reasons::{
 };
 pub use targets::{Collision, ObjectKey, SyncedTarget, collisions};
 
-use management_side::Scan;
 use rewrite::{Rewrite, synced_metadata};
 
 /// Label with the policy's name in the tenant cluster.
@@ -279,10 +278,9 @@ pub fn decide(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant, o
     };
 
     // Rule 6b: nothing that acts on the shared proxy unless the platform allows it.
-    let mut scan = Scan::new(&options.allow);
-    scan.spec(&policy.spec);
-    if !scan.found.is_empty() {
-        return reject(RejectReason::ManagementSide { fields: scan.found });
+    let fields = management_side_fields(&policy.spec, &options.allow);
+    if !fields.is_empty() {
+        return reject(RejectReason::ManagementSide { fields });
     }
 
     // Rule 7.
