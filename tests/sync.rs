@@ -614,7 +614,12 @@ fn naming_matches_kubelb_generate_name() {
             format!("{}-.-{}", a(50), "c".repeat(10)),
             format!("ns-{}-.-5971", a(50)),
         ),
-        ("several '-' at the cut are all trimmed", a(50), format!("-----{}", "b".repeat(20)), format!("{}-5a10", a(50))),
+        (
+            "several '-' at the cut are all trimmed",
+            a(50),
+            format!("-----{}", "b".repeat(20)),
+            format!("{}-5a10", a(50)),
+        ),
     ];
     for (why, namespace, name, expected) in cases {
         assert_eq!(sync::name(namespace, name), *expected, "{why}: name({namespace:?}, {name:?})");

@@ -204,7 +204,8 @@ fn several_fields_are_all_listed() {
         "  telemetry:\n    tracing:\n      tags:\n        t: '%ENVIRONMENT(B)%'\n    metrics:\n      routeStatName: fixed\n"
     );
     let policy = policy(&spec);
-    let SyncDecision::Reject { reason: RejectReason::ManagementSide { fields } } = decide(&policy, &SyncOptions::default())
+    let SyncDecision::Reject { reason: RejectReason::ManagementSide { fields } } =
+        decide(&policy, &SyncOptions::default())
     else {
         panic!("not refused")
     };

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use backend_traffic_policy::{
     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
     kubelb::{Config, GatewayApiSettings, Tenant},
-    sync::{self, LABEL_ORIGIN_NAMESPACE, ManagementSideKind, RejectReason, RemoveReason, Scope, SyncDecision, SyncOptions},
+    sync::{
+        self, LABEL_ORIGIN_NAMESPACE, ManagementSideKind, RejectReason, RemoveReason, Scope, SyncDecision, SyncOptions,
+    },
     sync_decision,
     target::{NamespaceFrom, TargetNamespaces},
     traffic::{
@@ -132,7 +134,15 @@ fn policy_name_and_namespace() -> impl Strategy<Value = (Option<String>, String)
 /// Span tag values: plain text, harmless operators, and each management-side kind of operator.
 fn tag_value() -> impl Strategy<Value = String> {
     proptest::sample::select(
-        &["plain", "%RESPONSE_CODE%", "%REQ(x-user)%", "%ENVIRONMENT(HOME)%", "%HOSTNAME%", "%NEW_OPERATOR%", "50% off"][..],
+        &[
+            "plain",
+            "%RESPONSE_CODE%",
+            "%REQ(x-user)%",
+            "%ENVIRONMENT(HOME)%",
+            "%HOSTNAME%",
+            "%NEW_OPERATOR%",
+            "50% off",
+        ][..],
     )
     .prop_map(str::to_owned)
 }

@@ -38,7 +38,8 @@ fn apply_lists_the_targets_it_expects() {
     let grpc = |name: &str| TargetRef::new("GRPCRoute", name);
     let gateway = |name: &str| TargetRef::new("Gateway", name);
     let default = Config::default();
-    let no_http = Config::default().with_gateway_api(GatewayApiSettings { disable_http_route: true, ..Default::default() });
+    let no_http =
+        Config::default().with_gateway_api(GatewayApiSettings { disable_http_route: true, ..Default::default() });
     let cases: Vec<(&str, BackendTrafficPolicySpec, &Config, Vec<SyncedTarget>)> = vec![
         (
             "an HTTPRoute is renamed with name(namespace, route)",
@@ -105,12 +106,20 @@ fn is_origin_of_checks_kubelb_origin_labels() {
     let target = synced("HTTPRoute", "a-b-c", "a", "b-c");
     let (ns, name) = (sync::LABEL_ORIGIN_NAMESPACE, sync::LABEL_ORIGIN_NAME);
     let cases: &[(&str, ObjectMeta, bool)] = &[
-        ("the route KubeLB synced from a/b-c", meta("a-b-c", &[(ns, "a"), (name, "b-c"), (sync::LABEL_MANAGED_BY, "kubelb")]), true),
+        (
+            "the route KubeLB synced from a/b-c",
+            meta("a-b-c", &[(ns, "a"), (name, "b-c"), (sync::LABEL_MANAGED_BY, "kubelb")]),
+            true,
+        ),
         ("the route synced from a-b/c under the same name", meta("a-b-c", &[(ns, "a-b"), (name, "c")]), false),
         ("right labels, another name", meta("a-b-d", &[(ns, "a"), (name, "b-c")]), false),
         ("origin-name missing", meta("a-b-c", &[(ns, "a")]), false),
         ("origin-ns missing", meta("a-b-c", &[(name, "b-c")]), false),
-        ("no labels at all (not synced by KubeLB)", ObjectMeta { name: Some("a-b-c".into()), ..ObjectMeta::default() }, false),
+        (
+            "no labels at all (not synced by KubeLB)",
+            ObjectMeta { name: Some("a-b-c".into()), ..ObjectMeta::default() },
+            false,
+        ),
         ("no name", ObjectMeta { name: None, ..meta("x", &[(ns, "a"), (name, "b-c")]) }, false),
     ];
     for (rule, meta, expected) in cases {
@@ -147,7 +156,10 @@ fn collisions_of_one_tenant_cluster() {
         (
             "name(a, b-c) == name(a-b, c): two policies, one synced name",
             vec![policy("a", "b-c", &[http("x")]), policy("a-b", "c", &[http("y")])],
-            vec![Collision::PolicyName { synced_name: "a-b-c".into(), policies: vec![key("a", "b-c"), key("a-b", "c")] }],
+            vec![Collision::PolicyName {
+                synced_name: "a-b-c".into(),
+                policies: vec![key("a", "b-c"), key("a-b", "c")],
+            }],
         ),
         (
             "routes a/r-s and a-r/s are both synced as a-r-s",
@@ -170,8 +182,15 @@ fn collisions_of_one_tenant_cluster() {
         ),
         (
             "Gateways keep their names: eg of two namespaces is one eg",
-            vec![policy("a", "p", &[TargetRef::new("Gateway", "eg")]), policy("b", "p", &[TargetRef::new("Gateway", "eg")])],
-            vec![Collision::ReferenceName { kind: "Gateway".into(), synced_name: "eg".into(), objects: vec![key("a", "eg"), key("b", "eg")] }],
+            vec![
+                policy("a", "p", &[TargetRef::new("Gateway", "eg")]),
+                policy("b", "p", &[TargetRef::new("Gateway", "eg")]),
+            ],
+            vec![Collision::ReferenceName {
+                kind: "Gateway".into(),
+                synced_name: "eg".into(),
+                objects: vec![key("a", "eg"), key("b", "eg")],
+            }],
         ),
         (
             "long names that share the 4-hex suffix",
@@ -187,16 +206,26 @@ fn collisions_of_one_tenant_cluster() {
                 with_body_config_map(policy("a", "p", &[http("r")]), "b-c"),
                 with_body_config_map(policy("a-b", "q", &[http("r")]), "c"),
             ],
-            vec![Collision::ReferenceName { kind: "ConfigMap".into(), synced_name: "a-b-c".into(), objects: vec![key("a", "b-c"), key("a-b", "c")] }],
+            vec![Collision::ReferenceName {
+                kind: "ConfigMap".into(),
+                synced_name: "a-b-c".into(),
+                objects: vec![key("a", "b-c"), key("a-b", "c")],
+            }],
         ),
         (
             "kinds KubeLB does not sync are ignored",
-            vec![policy("a", "p", &[TargetRef::new("TCPRoute", "r-s")]), policy("a-r", "q", &[TargetRef::new("TCPRoute", "s")])],
+            vec![
+                policy("a", "p", &[TargetRef::new("TCPRoute", "r-s")]),
+                policy("a-r", "q", &[TargetRef::new("TCPRoute", "s")]),
+            ],
             vec![],
         ),
         (
             "a policy without namespace is skipped",
-            vec![policy("a", "b-c", &[http("x")]), BackendTrafficPolicy::new("c", BackendTrafficPolicySpec::targeting([http("y")]))],
+            vec![
+                policy("a", "b-c", &[http("x")]),
+                BackendTrafficPolicy::new("c", BackendTrafficPolicySpec::targeting([http("y")])),
+            ],
             vec![],
         ),
     ];

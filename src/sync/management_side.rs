@@ -59,7 +59,9 @@ impl fmt::Display for ManagementSideKind {
             Self::EnvironmentVariable => "reads an environment variable of the management proxy",
             Self::ProxyDetails => "reads the management proxy's own addresses, names, counters or metadata",
             Self::UnknownOperator => "uses a command operator that is not known to be harmless",
-            Self::MalformedFormatString => "is not a format string Envoy accepts, so the management proxy would refuse its configuration",
+            Self::MalformedFormatString => {
+                "is not a format string Envoy accepts, so the management proxy would refuse its configuration"
+            }
             Self::ProxyFile => "names a file the management proxy writes",
             Self::DynamicModule => "uses a dynamic module of the management proxy",
             Self::StatName => "names statistics of the shared management proxy",
@@ -115,7 +117,10 @@ fn own_stat_name(stat_name: &str) -> bool {
 /// assert!(sync::management_side_fields(&spec, &ManagementSideKinds::default()).is_empty());
 /// ```
 #[must_use]
-pub fn management_side_fields(spec: &BackendTrafficPolicySpec, allow: &ManagementSideKinds) -> Vec<ManagementSideField> {
+pub fn management_side_fields(
+    spec: &BackendTrafficPolicySpec,
+    allow: &ManagementSideKinds,
+) -> Vec<ManagementSideField> {
     let mut scan = Scan { allow, found: Vec::new() };
     scan.spec(spec);
     scan.found
@@ -128,7 +133,6 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-
     fn push(&mut self, kind: ManagementSideKind, path: impl FnOnce() -> String, value: &str) {
         if !self.allow.allows(kind) {
             self.found.push(ManagementSideField { path: path(), kind, value: value.to_owned() });
@@ -206,7 +210,8 @@ impl Scan<'_> {
     }
 
     fn health_check(&mut self, health_check: &HealthCheck) {
-        let sinks = health_check.active.as_ref().and_then(|a| a.health_check_log.as_ref()).and_then(|l| l.sinks.as_ref());
+        let sinks =
+            health_check.active.as_ref().and_then(|a| a.health_check_log.as_ref()).and_then(|l| l.sinks.as_ref());
         for (i, sink) in sinks.into_iter().flatten().enumerate() {
             if let Some(file) = sink.file.as_ref().filter(|file| file.path != STDOUT) {
                 let path = || format!("spec.healthCheck.active.healthCheckLog.sinks[{i}].file.path");

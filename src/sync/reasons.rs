@@ -134,7 +134,9 @@ pub enum RejectReason {
 }
 
 fn management_side(fields: &[ManagementSideField]) -> String {
-    let mut out = String::from("the policy uses fields that act on the management cluster's proxy, which the platform does not allow:");
+    let mut out = String::from(
+        "the policy uses fields that act on the management cluster's proxy, which the platform does not allow:",
+    );
     for field in fields {
         out.push('\n');
         out.push_str(&field.to_string());

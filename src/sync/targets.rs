@@ -114,7 +114,8 @@ pub fn collisions(policies: &[BackendTrafficPolicy]) -> Vec<Collision> {
     let mut policy_names: BTreeMap<String, BTreeSet<ObjectKey>> = BTreeMap::new();
     let mut references: BTreeMap<(String, String), BTreeSet<ObjectKey>> = BTreeMap::new();
     for policy in policies {
-        let (Some(namespace), Some(policy_name)) = (policy.metadata.namespace.as_deref(), policy.metadata.name.as_deref())
+        let (Some(namespace), Some(policy_name)) =
+            (policy.metadata.namespace.as_deref(), policy.metadata.name.as_deref())
         else {
             continue;
         };
