@@ -1,12 +1,14 @@
 //! Runs KubeLB's sync decision on BackendTrafficPolicy YAML files and prints each decision as
-//! YAML: the object for the management cluster with its warnings and dependencies, or the reason
-//! the policy is removed or rejected.
+//! YAML: the object for the management cluster with its warnings, dependencies and the targets it
+//! expects (to check against KubeLB's origin labels), or the reason the policy is removed or
+//! rejected.
 //!
 //! ```text
 //! cargo run --example sync -- [FILE...]
 //! ```
 //!
-//! The decision is taken against a default KubeLB `Config` and a `Tenant` named `tenant-a`.
+//! The decision is taken against a default KubeLB `Config` and a `Tenant` named `tenant-a`, with
+//! the default options: management-side fields are refused.
 //! Without arguments it runs on the four policies of KubeLB's documentation: the seed files of
 //! the shared corpus (`$BTP_CORPUS_DIR/seed`, else `../shared/corpus/seed`) when they are there,
 //! else our corrected copies in `examples/policies/`. Files are read in Warn mode, so fields
@@ -101,6 +103,17 @@ struct Report<'a> {
     warnings: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     dependencies: Option<Vec<DependencyReport<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    targets: Option<Vec<TargetReport<'a>>>,
+}
+
+/// One expected target: the object the controller looks up and the origin its labels must name.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TargetReport<'a> {
+    kind: &'a str,
+    synced_name: &'a str,
+    origin: String,
 }
 
 /// One dependency, as the controller would sync it.
@@ -114,10 +127,11 @@ struct DependencyReport<'a> {
 }
 
 fn report(decision: &SyncDecision) -> Report<'_> {
-    let empty = Report { decision: "", reason: None, object: None, warnings: None, dependencies: None };
+    let empty = Report { decision: "", reason: None, object: None, warnings: None, dependencies: None, targets: None };
     match decision {
-        SyncDecision::Apply { object, warnings, dependencies } => Report {
+        SyncDecision::Apply { object, warnings, dependencies, targets } => Report {
             decision: "Apply",
+            reason: None,
             object: Some(object),
             warnings: Some(warnings.iter().map(ToString::to_string).collect()),
             dependencies: Some(
@@ -131,7 +145,16 @@ fn report(decision: &SyncDecision) -> Report<'_> {
                     })
                     .collect(),
             ),
-            ..empty
+            targets: Some(
+                targets
+                    .iter()
+                    .map(|t| TargetReport {
+                        kind: &t.kind,
+                        synced_name: &t.synced_name,
+                        origin: format!("{}/{}", t.origin_namespace, t.origin_name),
+                    })
+                    .collect(),
+            ),
         },
         SyncDecision::Remove { reason } => Report { decision: "Remove", reason: Some(reason.to_string()), ..empty },
         SyncDecision::Reject { reason } => Report { decision: "Reject", reason: Some(reason.to_string()), ..empty },

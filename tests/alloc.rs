@@ -64,6 +64,29 @@ fn valid_policies_and_remove_decisions_allocate_nothing() {
     assert!(allocations_of(|| drop(invalid.validate())) > 0);
 
     remove_decisions_allocate_nothing(&all[0].1);
+    management_side_scan_allocates_nothing_without_findings(&all);
+}
+
+/// Rule 6b of the sync (issue 10: "keep the decision allocation-free when no such field is
+/// present"): the scan allocates only for what it reports. With every kind allowed nothing is
+/// reported, so no policy may allocate; with the default options, only the refused ones may.
+fn management_side_scan_allocates_nothing_without_findings(all: &[(String, BackendTrafficPolicy)]) {
+    use backend_traffic_policy::sync::{ManagementSideKinds, management_side_fields};
+    let mut offenders = Vec::new();
+    let mut refused = 0;
+    for (name, policy) in all {
+        for allow in [ManagementSideKinds::all(), ManagementSideKinds::default()] {
+            let mut found = Vec::new();
+            let count = allocations_of(|| found = management_side_fields(&policy.spec, &allow));
+            if found.is_empty() && count > 0 {
+                offenders.push(format!("{name}: {count} allocations, nothing found"));
+            }
+            refused += usize::from(!found.is_empty() && count > 0);
+        }
+    }
+    assert!(offenders.is_empty(), "the management-side scan allocated:\n{}", offenders.join("\n"));
+    // The counter works here too: a refused field allocates its report.
+    assert!(refused > 0 || common::corpus_dir().is_none(), "no refused upstream policy allocated its report");
 }
 
 /// What an audit found allocating (issue 10): a `map` list past the inline fingerprint buffer

@@ -584,7 +584,51 @@ fn naming_examples() {
     }
 }
 
-/// The boundary is 60 characters: 59 are kept, 60 are shortened; the result never exceeds 60.
+/// Byte-identical to KubeLB: each expected value is what KubeLB's `GenerateName`
+/// (kubermatic/kubelb `internal/kubelb/utils.go:76`, `truncateName` below it) returned for these
+/// inputs when run with Go, as Go's JSON encoder writes it (a split character becomes U+FFFD).
+#[test]
+fn naming_matches_kubelb_generate_name() {
+    let a = |n: usize| "a".repeat(n);
+    let e = |n: usize| "é".repeat(n);
+    let cases: &[(&str, String, String, String)] = &[
+        ("the ambiguity KubeLB has", "a".into(), "b-c".into(), "a-b-c".into()),
+        ("the ambiguity KubeLB has, other side", "a-b".into(), "c".into(), "a-b-c".into()),
+        ("59 bytes stay", "ns".into(), a(56), format!("ns-{}", a(56))),
+        ("60 bytes are cut", "ns".into(), a(57), format!("ns-{}-ce25", a(52))),
+        (
+            "bytes, not characters, are counted: 59 characters in 60 bytes are cut",
+            "ns".into(),
+            format!("é{}", a(55)),
+            format!("ns-é{}-a556", a(50)),
+        ),
+        ("a cut between characters", "é".into(), e(70), format!("é-{}-4ae9", e(26))),
+        ("a cut inside a character gives U+FFFD", "a".into(), e(40), format!("a-{}\u{fffd}-b230", e(26))),
+        (
+            "a '.' at the cut stays (only '-' is trimmed)",
+            "ns".into(),
+            format!("{}.b{}", a(51), "c".repeat(10)),
+            format!("ns-{}.-2e8e", a(51)),
+        ),
+        (
+            "'-.-' at the cut: only the last '-' is trimmed",
+            "ns".into(),
+            format!("{}-.-{}", a(50), "c".repeat(10)),
+            format!("ns-{}-.-5971", a(50)),
+        ),
+        (
+            "several '-' at the cut are all trimmed",
+            a(50),
+            format!("-----{}", "b".repeat(20)),
+            format!("{}-5a10", a(50)),
+        ),
+    ];
+    for (why, namespace, name, expected) in cases {
+        assert_eq!(sync::name(namespace, name), *expected, "{why}: name({namespace:?}, {name:?})");
+    }
+}
+
+/// The boundary is 60 bytes: 59 are kept, 60 are shortened; the result never exceeds 60.
 #[test]
 fn naming_boundary() {
     let name59 = sync::name("ns", &"a".repeat(56));
@@ -597,8 +641,8 @@ fn naming_boundary() {
     // Several '-' at the cut are all trimmed.
     let dashes = sync::name(&"a".repeat(50), &format!("-----{}", "b".repeat(20)));
     assert_eq!(&dashes[..dashes.len() - 5], "a".repeat(50), "{dashes}");
-    // Non-ASCII input does not panic (characters, not bytes, are counted).
-    assert_eq!(sync::name("é", &"é".repeat(70)).chars().count(), 60);
+    // Non-ASCII input does not panic; KubeLB counts bytes (see the table above).
+    assert_eq!(sync::name("é", &"é".repeat(70)).len(), 60);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,7 +650,7 @@ fn naming_boundary() {
 
 fn apply(decision: SyncDecision) -> (BackendTrafficPolicy, Vec<SyncWarning>, Vec<sync::Dependency>) {
     match decision {
-        SyncDecision::Apply { object, warnings, dependencies } => (*object, warnings, dependencies),
+        SyncDecision::Apply { object, warnings, dependencies, targets: _ } => (*object, warnings, dependencies),
         other => panic!("expected Apply, got {other}"),
     }
 }
@@ -867,7 +911,8 @@ spec:
 
 /// Acceptance: every upstream policy gets a decision without panicking; with a default Config and
 /// the tenant `tenant-a`, each Apply object validates and lives in `tenant-tenant-a`. Only policies
-/// whose targets are all of kinds KubeLB does not sync (ListenerSet, TCPRoute) are rejected.
+/// whose targets are all of kinds KubeLB does not sync (ListenerSet, TCPRoute) and policies using
+/// management-side fields are rejected.
 #[test]
 fn upstream_policies_get_a_decision() {
     let Some(dir) = common::corpus_dir() else { return };
@@ -903,7 +948,8 @@ fn upstream_policies_get_a_decision() {
                 }
                 Ok(SyncDecision::Reject { reason }) => {
                     rejected += 1;
-                    if !matches!(reason, RejectReason::NoSupportedTarget { .. }) {
+                    // Management-side rejections are pinned one by one in `tests/sync_management_side.rs`.
+                    if !matches!(reason, RejectReason::NoSupportedTarget { .. } | RejectReason::ManagementSide { .. }) {
                         failures.push(format!("{name}#{doc}: unexpected reject: {reason}"));
                     }
                 }

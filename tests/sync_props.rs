@@ -7,10 +7,15 @@ use std::collections::BTreeMap;
 use backend_traffic_policy::{
     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
     kubelb::{Config, GatewayApiSettings, Tenant},
-    sync::{self, LABEL_ORIGIN_NAMESPACE, RemoveReason, Scope, SyncDecision},
+    sync::{
+        self, LABEL_ORIGIN_NAMESPACE, ManagementSideKind, RejectReason, RemoveReason, Scope, SyncDecision, SyncOptions,
+    },
     sync_decision,
     target::{NamespaceFrom, TargetNamespaces},
-    traffic::response_override::{CustomResponse, ResponseBody, ResponseOverride},
+    traffic::{
+        response_override::{CustomResponse, ResponseBody, ResponseOverride},
+        telemetry::{Telemetry, Tracing},
+    },
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
 use proptest::{collection::vec, option, prelude::*};
@@ -29,6 +34,52 @@ fn name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Namespace names: DNS-1123 labels of 1 to 63 characters.
+fn namespace() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => "[a-z]([a-z0-9-]{0,12}[a-z0-9])?",
+        1 => "[a-z][a-z0-9-]{40,61}[a-z0-9]",
+    ]
+}
+
+/// Object names of 1 to 253 characters, with dots and dashes: DNS-1123 subdomains mostly, and
+/// now and then a name with `-.`, `.-` or `..` that the API server refuses.
+fn object_name() -> impl Strategy<Value = String> {
+    let segments = |n: std::ops::Range<usize>| {
+        let separator = prop_oneof![4 => Just("-"), 2 => Just("."), 1 => Just("--")];
+        vec(("[a-z0-9]{1,15}", separator), n).prop_map(|parts| {
+            let mut out = String::new();
+            for (i, (part, separator)) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(separator);
+                }
+                out.push_str(part);
+            }
+            out.truncate(253);
+            out.trim_end_matches(['-', '.']).to_owned()
+        })
+    };
+    prop_oneof![
+        6 => segments(1..4),
+        3 => segments(4..12),
+        1 => segments(12..40),
+        1 => "[a-z0-9][a-z0-9.-]{0,20}[a-z0-9]",
+    ]
+    .prop_filter("not empty", |name| !name.is_empty())
+}
+
+/// A policy name that puts `separator` on the last byte KubeLB keeps of
+/// `"{namespace}-{name}"` (byte 55), so the synced name would end in `.-xxxx` or `--xxxx`.
+fn name_with_separator_at_cut(namespace: &str) -> BoxedStrategy<String> {
+    let before = 54usize.saturating_sub(namespace.len() + 1);
+    if before == 0 {
+        return object_name().boxed();
+    }
+    (proptest::sample::select(&[".", "-"][..]), "[a-z0-9]{5,40}")
+        .prop_map(move |(separator, tail)| format!("{}{separator}{tail}", "n".repeat(before)))
+        .boxed()
+}
+
 fn kind() -> impl Strategy<Value = String> {
     proptest::sample::select(KINDS).prop_map(str::to_owned)
 }
@@ -42,9 +93,11 @@ fn labels() -> impl Strategy<Value = BTreeMap<String, String>> {
     let key = prop_oneof![
         4 => "[a-z]{1,6}",
         1 => Just(LABEL_ORIGIN_NAMESPACE.to_owned()),
+        1 => Just(sync::LABEL_ORIGIN_NAME.to_owned()),
         1 => Just(sync::LABEL_TENANT.to_owned()),
+        1 => Just(sync::LABEL_MANAGED_BY.to_owned()),
     ];
-    proptest::collection::btree_map(key, "[a-z0-9]{1,8}", 0..3)
+    proptest::collection::btree_map(key, "[a-z0-9]([a-z0-9._-]{0,10}[a-z0-9])?", 0..4)
 }
 
 fn namespaces() -> impl Strategy<Value = TargetNamespaces> {
@@ -69,25 +122,56 @@ fn value_ref_override(config_map: String) -> ResponseOverride {
     )
 }
 
+/// The tenant namespace's policy name: a 1-253 character object name, or one with a dot or dash
+/// where KubeLB cuts long names.
+fn policy_name_and_namespace() -> impl Strategy<Value = (Option<String>, String)> {
+    option::weighted(0.95, namespace()).prop_flat_map(|namespace| {
+        let at_cut = name_with_separator_at_cut(namespace.as_deref().unwrap_or("default"));
+        (Just(namespace), prop_oneof![3 => object_name(), 1 => at_cut])
+    })
+}
+
+/// Span tag values: plain text, harmless operators, and each management-side kind of operator.
+fn tag_value() -> impl Strategy<Value = String> {
+    proptest::sample::select(
+        &[
+            "plain",
+            "%RESPONSE_CODE%",
+            "%REQ(x-user)%",
+            "%ENVIRONMENT(HOME)%",
+            "%HOSTNAME%",
+            "%NEW_OPERATOR%",
+            "50% off",
+        ][..],
+    )
+    .prop_map(str::to_owned)
+}
+
 fn policy() -> impl Strategy<Value = BackendTrafficPolicy> {
     (
         (option::weighted(0.25, target_ref()), option::weighted(0.8, vec(target_ref(), 0..4))),
         option::weighted(0.4, vec(target_selector(), 0..3)),
-        (option::weighted(0.95, name()), name(), option::of(labels()), option::of(labels())),
+        (policy_name_and_namespace(), option::of(labels()), option::of(labels())),
         (proptest::bool::weighted(0.1), any::<bool>(), option::weighted(0.2, vec(name(), 1..3))),
+        option::weighted(0.3, proptest::collection::btree_map("[a-z]{1,5}", tag_value(), 1..3)),
     )
         .prop_map(
             |(
                 (target_ref, target_refs),
                 target_selectors,
-                (namespace, name, labels, annotations),
+                ((namespace, name), labels, annotations),
                 (deleted, last_applied, config_maps),
+                tags,
             )| {
                 let spec = BackendTrafficPolicySpec {
                     target_ref,
                     target_refs,
                     target_selectors,
                     response_override: config_maps.map(|names| names.into_iter().map(value_ref_override).collect()),
+                    telemetry: tags.map(|tags| Telemetry {
+                        tracing: Some(Tracing { tags: Some(tags), ..Tracing::default() }),
+                        ..Telemetry::default()
+                    }),
                     ..BackendTrafficPolicySpec::default()
                 };
                 let mut policy = BackendTrafficPolicy::new(&name, spec);
@@ -133,8 +217,24 @@ fn config() -> impl Strategy<Value = Config> {
     settings(0.06).prop_map(|s| Config::default_named("kubelb").with_gateway_api(s))
 }
 
+/// Tenant names of 1 to 253 characters: mostly ones whose namespace `tenant-{name}` can exist,
+/// some with a dot or longer than the 56 characters such a namespace allows.
+fn tenant_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => "[a-z]([a-z0-9-]{0,12}[a-z0-9])?",
+        1 => "[a-z0-9]{1,10}\\.[a-z0-9]{1,10}",
+        1 => "[a-z][a-z0-9]{55,252}",
+    ]
+}
+
+/// Platform options: each management-side kind allowed now and then.
+fn options() -> impl Strategy<Value = SyncOptions> {
+    vec(proptest::sample::select(&ManagementSideKind::ALL[..]), 0..3)
+        .prop_map(|kinds| kinds.into_iter().fold(SyncOptions::default(), SyncOptions::allowing))
+}
+
 fn tenant() -> impl Strategy<Value = Tenant> {
-    (name(), settings(0.06)).prop_map(|(name, s)| Tenant::named(&name).with_gateway_api(s))
+    (tenant_name(), settings(0.06)).prop_map(|(name, s)| Tenant::named(&name).with_gateway_api(s))
 }
 
 /// The kinds of every target of a spec.
@@ -256,4 +356,71 @@ proptest! {
             prop_assert!(joined.starts_with(synced[..synced.len() - 5].trim_end_matches('-')));
         }
     }
+}
+
+/// [`policy`], mostly tidied of what stops a decision before the rewrite: no deletion, not both
+/// `targetRef` and `targetRefs`, no `Service` target (the CRD allows none).
+fn mostly_syncable_policy() -> impl Strategy<Value = BackendTrafficPolicy> {
+    (policy(), proptest::bool::weighted(0.9)).prop_map(|(mut policy, tidy)| {
+        if tidy {
+            policy.metadata.deletion_timestamp = None;
+            if policy.spec.target_refs.is_some() {
+                policy.spec.target_ref = None;
+            }
+            let targets = policy.spec.target_ref.iter_mut().chain(policy.spec.target_refs.iter_mut().flatten());
+            for target in targets.filter(|t| t.kind == "Service") {
+                target.kind = "HTTPRoute".to_owned();
+            }
+            for selector in policy.spec.target_selectors.iter_mut().flatten().filter(|s| s.kind == "Service") {
+                selector.kind = "GRPCRoute".to_owned();
+            }
+        }
+        policy
+    })
+}
+
+/// Acceptance (issue 10, item 2): every `Apply` object over generated policies (names of 1-253
+/// characters with dots and dashes, some at KubeLB's cut; KubeLB's own label keys; span tags with
+/// management-side operators), Configs, Tenants (names of 1-253 characters) and options passes
+/// `validate()`, metadata included. Prints how the cases were decided and asserts that at least a
+/// third reached `Apply`, and that the storability and management-side rejections were reached.
+#[test]
+fn every_apply_is_storable() {
+    use proptest::{strategy::ValueTree, test_runner::TestRunner};
+    const CASES: usize = 2048;
+    let mut runner = TestRunner::deterministic();
+    let strategy = (mostly_syncable_policy(), settings(0.02), (tenant_name(), settings(0.02)), options()).prop_map(
+        |(policy, global, (tenant, local), options)| {
+            let config = Config::default_named("kubelb").with_gateway_api(global);
+            (policy, config, Tenant::named(&tenant).with_gateway_api(local), options)
+        },
+    );
+    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for _ in 0..CASES {
+        let (policy, config, tenant, options) = strategy.new_tree(&mut runner).unwrap().current();
+        let decision = sync::decide(&policy, &config, &tenant, &options);
+        let outcome = match &decision {
+            SyncDecision::Apply { object, .. } => {
+                if let Err(errors) = object.validate() {
+                    failures.push(format!("{:?} of tenant {:?}: {errors}", object.metadata.name, tenant.metadata.name));
+                }
+                "Apply".to_owned()
+            }
+            SyncDecision::Remove { .. } => "Remove".to_owned(),
+            SyncDecision::Reject { reason } => match reason {
+                RejectReason::Invalid(_) => "Reject Invalid".to_owned(),
+                RejectReason::InvalidAfterRewrite(_) => "Reject InvalidAfterRewrite".to_owned(),
+                RejectReason::ManagementSide { .. } => "Reject ManagementSide".to_owned(),
+                RejectReason::NoSupportedTarget { .. } => "Reject NoSupportedTarget".to_owned(),
+                other => format!("Reject {other}"),
+            },
+        };
+        *outcomes.entry(outcome).or_default() += 1;
+    }
+    eprintln!("{CASES} generated cases: {outcomes:#?}");
+    assert!(failures.is_empty(), "{} Apply objects do not validate:\n{}", failures.len(), failures.join("\n"));
+    let count = |key: &str| outcomes.get(key).copied().unwrap_or(0);
+    assert!(count("Apply") * 3 >= CASES, "only {} of {CASES} cases reached Apply", count("Apply"));
+    assert!(count("Reject ManagementSide") > 0, "no generated case used a refused management-side field");
 }

@@ -3,10 +3,11 @@
 //!
 //! KubeLB's cloud controller, in a tenant cluster, copies BackendTrafficPolicies to the
 //! management cluster, where each tenant owns one namespace (`tenant-{tenant name}`) and Envoy
-//! Gateway applies them. [`sync_decision`] is the whole of that choice as one pure function: it
-//! borrows its inputs and reads no clock, file, network, environment or random source, so the
-//! same inputs always give the same [`SyncDecision`] and a controller can call it from a
-//! reconcile loop, a webhook or a test alike.
+//! Gateway applies them. [`decide`] is the whole of that choice as one pure function
+//! ([`sync_decision`] is `decide` with the default, strict [`SyncOptions`]): it borrows its
+//! inputs and reads no clock, file, network, environment or random source, so the same inputs
+//! always give the same [`SyncDecision`] and a controller can call it from a reconcile loop, a
+//! webhook or a test alike.
 //!
 //! # Decisions
 //!
@@ -21,15 +22,16 @@
 //! | 5 | the policy has `metadata.deletionTimestamp` | `Remove` [`Deleted`](RemoveReason::Deleted) |
 //! | 6 | [`validate()`](BackendTrafficPolicy::validate) finds errors | [`Reject`](SyncDecision::Reject) [`Invalid`](RejectReason::Invalid) |
 //! | 6a | the policy has no namespace or no name, or the tenant has no name (never the case for objects read from a cluster; a safe decision does not guess) | `Reject` [`MissingNamespace`](RejectReason::MissingNamespace), [`MissingName`](RejectReason::MissingName) or [`MissingTenantName`](RejectReason::MissingTenantName) |
+//! | 6b | the policy uses a [management-side field](#management-side-fields) of a kind [`SyncOptions::allow`] does not allow | `Reject` [`ManagementSide`](RejectReason::ManagementSide), listing each field |
 //! | 7 | no target is left after the target rules below | `Reject` [`NoSupportedTarget`](RejectReason::NoSupportedTarget), listing what was dropped |
 //! | 7a | both `targetRef` and `targetRefs` are left, which the CRD only allowed because of target selectors that were all dropped | `Reject` [`InvalidAfterRewrite`](RejectReason::InvalidAfterRewrite) |
-//! | 8 | otherwise | [`Apply`](SyncDecision::Apply) the rewritten object |
+//! | 8 | otherwise | [`Apply`](SyncDecision::Apply) the rewritten object, with the targets it expects |
 //!
 //! `Remove` means: do not sync, and delete any copy synced earlier. `Reject` means: do not sync,
 //! keep any copy synced earlier as it is (the last known good one) and tell the tenant why.
 //! The flags are plain "off" switches: a tenant can switch a sync off for itself, but nothing in
 //! a `Tenant` switches back on what the `Config` switched off. Rules 1 to 5 read nothing but
-//! flags and never allocate.
+//! flags and never allocate; rule 6b allocates only for a field it reports.
 //!
 //! # Targets
 //!
@@ -45,6 +47,16 @@
 //! A kept reference keeps its form (the deprecated `targetRef` stays a `targetRef`) and its
 //! `sectionName`. A list whose entries were all dropped is removed, so that the rewritten
 //! object still passes the CRD's "either targetRef or targetRefs" rule.
+//!
+//! KubeLB's names are ambiguous: the route `b-c` of namespace `a` and the route `c` of namespace
+//! `a-b` are both synced as `a-b-c`, long names share 65536 hash suffixes, and Gateways keep
+//! their names, so `eg` of two namespaces is one `eg`. A renamed target therefore reaches the
+//! object KubeLB synced under that name, which is the route the tenant named only if no other
+//! object of the tenant cluster has the same synced name. `Apply` lists every named target as a
+//! [`SyncedTarget`]; [`SyncedTarget::is_origin_of`] checks KubeLB's `origin-ns` and
+//! `origin-name` labels on the object found in the management cluster, so a controller can
+//! refuse to attach a policy to a route of another namespace. [`collisions`] finds the policies
+//! and referred objects of one tenant cluster whose synced names collide.
 //!
 //! # The object for the management cluster
 //!
@@ -62,6 +74,47 @@
 //!   listed in `dependencies`, so the controller can sync it too.
 //! - Everything else in the spec is copied unchanged.
 //!
+//! # Management-side fields
+//!
+//! All tenants share the management cluster's Envoy. Some fields act on that proxy rather than
+//! on the tenant's traffic: they name one of its files or modules, name its shared statistics,
+//! or are handed to Envoy as command-operator format strings, evaluated by the proxy with access
+//! to its environment, addresses and state. Rule 6b refuses them unless the platform allows
+//! their [`ManagementSideKind`] in [`SyncOptions::allow`].
+//!
+//! | field | what Envoy Gateway v1.9 makes of it | kind | default |
+//! | --- | --- | --- | --- |
+//! | `responseOverride[].response.body.inline` | the local reply's `body_format` text format, sent to the tenant's clients (`xds/translator/custom_response.go`, `buildResponseAction`) | format string | operators below |
+//! | `responseOverride[].response.contentType` | a `Content-Type` response header value; Envoy formats header values | format string | operators below |
+//! | `responseOverride[].response.header.set[].value`, `add[].value` | response header values of the local reply | format string | operators below |
+//! | the ConfigMap of `responseOverride[].response.body.valueRef` | the same `body_format`; its text is not part of the policy | format string | not seen by the sync: check each value with [`dangerous_operators`] before syncing the [`Dependency`] |
+//! | `telemetry.tracing.tags{}` | a span tag's value (`CustomTag.value`), sent to the platform's tracing backend | format string | operators below |
+//! | `telemetry.tracing.spanName.client`, `.server` | the route's tracing `operation` and `upstream_operation` | format string | operators below |
+//! | `telemetry.tracing.customTags{}.environment` | a span tag read from an environment variable of the proxy | [`EnvironmentVariable`](ManagementSideKind::EnvironmentVariable) | refused |
+//! | `telemetry.tracing.customTags{}.literal`, `.requestHeader` | a fixed value or a request header; not formatted | — | allowed |
+//! | `telemetry.metrics.routeStatName` | the route's `stat_prefix` in the proxy's statistics, shared by every tenant (Envoy Gateway replaces its own `%ROUTE_…%` operators; Envoy formats nothing) | [`StatName`](ManagementSideKind::StatName) | refused, unless it starts with `%ROUTE_NAMESPACE%` followed by nothing or by a character no namespace name has, which no other tenant's namespace can produce |
+//! | `healthCheck.active.healthCheckLog.sinks[].file.path` | a file the proxy writes | [`ProxyFile`](ManagementSideKind::ProxyFile) | refused, except `/dev/stdout`, where events go without a sink anyway |
+//! | `loadBalancer.dynamicModule` | a module the platform registered in its EnvoyProxy, with the tenant's `config` | [`DynamicModule`](ManagementSideKind::DynamicModule) | refused |
+//! | `rateLimit.*.rules[].limit.fromMetadata`, `cost.*.metadata` | numbers read from the request's dynamic metadata; nothing is returned to anyone | — | allowed |
+//! | `loadBalancer.endpointOverride` | a request header picks one of the route's own endpoints; Envoy ignores addresses outside the cluster | — | allowed |
+//! | `responseOverride[].redirect`, health-check `path`, `hostname` and payloads | plain values, not formatted | — | allowed |
+//!
+//! Operators in format strings, as Envoy parses them (`%%` is a literal `%`):
+//!
+//! | operators | reads | kind | default |
+//! | --- | --- | --- | --- |
+//! | `%ENVIRONMENT(NAME)%` | an environment variable of the proxy: credentials, pod and node names | [`EnvironmentVariable`](ManagementSideKind::EnvironmentVariable) | refused |
+//! | `%HOSTNAME%`, `%DOWNSTREAM_LOCAL_…%` | the proxy's host name, listener address and certificate | [`ProxyDetails`](ManagementSideKind::ProxyDetails) | refused |
+//! | `%UPSTREAM_HOST…%`, `%UPSTREAM_REMOTE_…%`, `%UPSTREAM_LOCAL_…%`, `%UPSTREAM_CLUSTER%`, `%UPSTREAM_CLUSTER_RAW%`, `%UPSTREAM_TRANSPORT_FAILURE_REASON%` | how the proxy reaches backends: KubeLB's allocated addresses and ports, Envoy Gateway's cluster names | `ProxyDetails` | refused |
+//! | `%CONNECTION_ID%`, `%UPSTREAM_CONNECTION_ID%` | process-wide counters: how many connections every tenant made | `ProxyDetails` | refused |
+//! | `%DYNAMIC_METADATA(…)%`, `%CLUSTER_METADATA(…)%`, `%UPSTREAM_METADATA(…)%`, `%METADATA(…)%`, `%FILTER_STATE(…)%`, `%UPSTREAM_FILTER_STATE(…)%`, `%CEL(…)%` | state and metadata set by the platform's filters and configuration | `ProxyDetails` | refused |
+//! | `%REQ(…)%`, `%RESP(…)%`, `%TRAILER(…)%`, `%RESPONSE_CODE%`, `%RESPONSE_FLAGS%`, `%PROTOCOL%`, `%START_TIME%`, durations and byte counts of the request, `%DOWNSTREAM_REMOTE_…%`, `%DOWNSTREAM_PEER_…%`, `%REQUESTED_SERVER_NAME%`, `%ROUTE_NAME%`, `%UNIQUE_ID%`, `%STREAM_ID%` | the request, its response and the client's own connection | — | allowed |
+//! | any other operator | not classified by this crate | [`UnknownOperator`](ManagementSideKind::UnknownOperator) | refused |
+//! | a `%` that starts no operator (`50% off`) | Envoy refuses the whole configuration update, which stalls the shared proxy | [`MalformedFormatString`](ManagementSideKind::MalformedFormatString) | refused |
+//!
+//! Out of scope: how much of the shared proxy a policy may use (buffer sizes, connection limits,
+//! health-check rates) is a quota question, not a field that names a management-side resource.
+//!
 //! # Why the security rules are what they are
 //!
 //! All objects of a tenant share one namespace in the management cluster; every other tenant
@@ -71,8 +124,9 @@
 //! - **Renaming.** KubeLB syncs the route `api` of namespace `prod` as `prod-api` in the tenant
 //!   namespace. A policy of namespace `default` that kept a target name `prod-api` would reach
 //!   that route of another namespace; one that kept `backend` would reach nothing. Renaming
-//!   targets with KubeLB's rule makes the policy reach exactly the route it named in its own
-//!   namespace; renaming the policy keeps same-named policies of two namespaces apart.
+//!   targets with KubeLB's rule makes the policy reach the object KubeLB synced from the route
+//!   it named, unless another object's synced name is the same (see [Targets](#targets));
+//!   renaming the policy keeps same-named policies of two namespaces apart, with the same caveat.
 //! - **Selectors.** A label selector in the tenant namespace would match the routes of *every*
 //!   namespace of the tenant cluster, so it is narrowed with the `origin-ns` label KubeLB puts on
 //!   synced routes. Its `namespaces` field is removed because `from: All` or `from: Selector`
@@ -83,11 +137,15 @@
 //!   purpose). The group must be `gateway.networking.k8s.io`.
 //! - **Labels.** The `kubelb.k8c.io/*` labels are written last, so a tenant cannot claim another
 //!   tenant's identity through its own labels.
+//! - **Management side.** A tenant configures its own traffic, not the platform's proxy: what
+//!   reads the proxy's environment or state, writes its files or loads its modules needs the
+//!   platform's consent, given per kind in [`SyncOptions`].
 //! - **Validation first.** An invalid policy is rejected before anything is rewritten: the
 //!   management cluster's API server would refuse it anyway, and keeping the last good copy is
-//!   safer than deleting it. Rule 9 validates the rewritten object again, so an `Apply` always
-//!   carries an object the API server accepts (dropping targets can, in one corner, leave both
-//!   `targetRef` and `targetRefs` without the selectors that made that legal).
+//!   safer than deleting it. The rewrite is not validated a second time: it renames targets,
+//!   drops some and narrows selectors, and of the CRD's constraints only the "either targetRef
+//!   or targetRefs" rule can break by that (rule 7a); the property tests check that every
+//!   `Apply` object validates.
 //! - **No guessing.** A policy without a namespace or name, or a tenant without a name, is
 //!   rejected rather than given a made-up home.
 //!
@@ -109,11 +167,14 @@
 //! let config = Config::default_named("kubelb");
 //! let tenant = Tenant::named("a");
 //!
-//! let SyncDecision::Apply { object, warnings, .. } = sync_decision(&policy, &config, &tenant) else { panic!() };
+//! let SyncDecision::Apply { object, warnings, targets, .. } = sync_decision(&policy, &config, &tenant) else { panic!() };
 //! assert_eq!(object.metadata.namespace.as_deref(), Some("tenant-a"));
 //! assert_eq!(object.metadata.name.as_deref(), Some("default-retries"));
-//! let targets = object.spec.target_refs.as_ref().unwrap();
-//! assert_eq!(targets, &[TargetRef::http_route("default-backend")]);
+//! assert_eq!(object.spec.target_refs.as_deref().unwrap(), [TargetRef::http_route("default-backend")]);
+//! assert_eq!(
+//!     (targets[0].synced_name.as_str(), targets[0].origin_namespace.as_str(), targets[0].origin_name.as_str()),
+//!     ("default-backend", "default", "backend")
+//! );
 //! assert_eq!(
 //!     warnings[0].to_string(),
 //!     "spec.targetRefs[1] (TCPRoute db) dropped: KubeLB does not sync policies for this kind of target"
@@ -132,15 +193,23 @@ use crate::{
     validate::ErrorKind,
 };
 
+mod format;
+mod management_side;
 mod naming;
+mod options;
 mod reasons;
 mod rewrite;
+mod targets;
 
+pub use format::{DangerousOperators, Operator, dangerous_operators};
+pub use management_side::{ManagementSideField, ManagementSideKind, management_side_fields};
 pub use naming::name;
+pub use options::{ManagementSideKinds, SyncOptions};
 pub use reasons::{
     Dependency, DependencyKind, DropCause, DroppedTarget, RejectReason, RemoveReason, Scope, SyncDecision, SyncWarning,
     TargetField,
 };
+pub use targets::{Collision, ObjectKey, SyncedTarget, collisions};
 
 use rewrite::{Rewrite, synced_metadata};
 
@@ -157,13 +226,20 @@ pub const MANAGED_BY: &str = "kubelb";
 /// kubectl's copy of the last applied object; not carried to the management cluster.
 pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
+/// [`decide`] with the default, strict [`SyncOptions`]: no management-side field is allowed.
+#[must_use]
+pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant) -> SyncDecision {
+    decide(policy, config, tenant, &SyncOptions::default())
+}
+
 /// Decides what a KubeLB controller does with `policy`, a BackendTrafficPolicy of the tenant
-/// cluster of `tenant`, under the global `config`. See the [module docs](self) for the rules.
+/// cluster of `tenant`, under the global `config` and the platform's `options`. See the
+/// [module docs](self) for the rules.
 ///
 /// Pure: no I/O, clock, environment or randomness; equal inputs give equal decisions. The
 /// `Remove` decisions are taken from flags alone and do not allocate.
 #[must_use]
-pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant) -> SyncDecision {
+pub fn decide(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant, options: &SyncOptions) -> SyncDecision {
     let global = Switches::of(&config.spec.gateway_api);
     let local = Switches::of(&tenant.spec.gateway_api);
     let remove = |reason| SyncDecision::Remove { reason };
@@ -201,6 +277,12 @@ pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Te
         return reject(RejectReason::MissingTenantName);
     };
 
+    // Rule 6b: nothing that acts on the shared proxy unless the platform allows it.
+    let fields = management_side_fields(&policy.spec, &options.allow);
+    if !fields.is_empty() {
+        return reject(RejectReason::ManagementSide { fields });
+    }
+
     // Rule 7.
     let mut rewrite = Rewrite {
         namespace,
@@ -208,9 +290,10 @@ pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Te
         grpc_route_off: off_scope(global.grpc_routes, local.grpc_routes),
         warnings: Vec::new(),
         dependencies: Vec::new(),
+        targets: Vec::new(),
     };
     let spec = rewrite.spec(&policy.spec);
-    let Rewrite { warnings, dependencies, .. } = rewrite;
+    let Rewrite { warnings, dependencies, targets, .. } = rewrite;
     if spec.target_ref.is_none()
         && spec.target_refs.as_ref().is_none_or(Vec::is_empty)
         && spec.target_selectors.as_ref().is_none_or(Vec::is_empty)
@@ -243,7 +326,7 @@ pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Te
     };
 
     // Rule 8.
-    SyncDecision::Apply { object: Box::new(object), warnings, dependencies }
+    SyncDecision::Apply { object: Box::new(object), warnings, dependencies, targets }
 }
 
 /// The switches of one `gatewayAPI` block that the decision reads; `true` means "off".

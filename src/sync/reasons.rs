@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::LABEL_ORIGIN_NAMESPACE;
+use super::{LABEL_ORIGIN_NAMESPACE, ManagementSideField, SyncedTarget};
 use crate::{BackendTrafficPolicy, ValidationErrors, target::NamespaceFrom};
 
 /// What a KubeLB controller does with one policy of a tenant cluster.
@@ -20,6 +20,10 @@ pub enum SyncDecision {
         warnings: Vec<SyncWarning>,
         /// Objects the policy refers to, which the controller must sync too; each listed once.
         dependencies: Vec<Dependency>,
+        /// The named targets the object reaches, each once, in the order of the spec: check
+        /// each with [`SyncedTarget::is_origin_of`] before trusting that the object found under
+        /// the synced name is the one the tenant meant.
+        targets: Vec<SyncedTarget>,
     },
     /// Do not sync; delete any copy synced earlier.
     Remove {
@@ -36,7 +40,7 @@ pub enum SyncDecision {
 impl fmt::Display for SyncDecision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Apply { object, warnings, dependencies } => {
+            Self::Apply { object, warnings, dependencies, targets: _ } => {
                 let namespace = object.metadata.namespace.as_deref().unwrap_or_default();
                 let name = object.metadata.name.as_deref().unwrap_or_default();
                 write!(f, "apply {namespace}/{name}")?;
@@ -119,6 +123,25 @@ pub enum RejectReason {
     /// The policy is valid, but the object rewritten for the management cluster is not.
     #[error("the policy cannot be synced: the rewritten object is invalid:\n{0}")]
     InvalidAfterRewrite(ValidationErrors),
+    /// The policy uses fields that act on the shared management proxy rather than on the
+    /// tenant's traffic, of kinds the platform has not allowed
+    /// ([`SyncOptions::allow`](super::SyncOptions::allow)).
+    #[error("{}", management_side(fields))]
+    ManagementSide {
+        /// Each field at fault, in the order of the spec; never empty.
+        fields: Vec<ManagementSideField>,
+    },
+}
+
+fn management_side(fields: &[ManagementSideField]) -> String {
+    let mut out = String::from(
+        "the policy uses fields that act on the management cluster's proxy, which the platform does not allow:",
+    );
+    for field in fields {
+        out.push('\n');
+        out.push_str(&field.to_string());
+    }
+    out
 }
 
 fn no_supported_target(dropped: &[DroppedTarget]) -> String {

@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::{
     Dependency, DependencyKind, DropCause, DroppedTarget, LABEL_MANAGED_BY, LABEL_ORIGIN_NAME, LABEL_ORIGIN_NAMESPACE,
-    LABEL_TENANT, LAST_APPLIED_ANNOTATION, MANAGED_BY, Scope, SyncWarning, TargetField, name,
+    LABEL_TENANT, LAST_APPLIED_ANNOTATION, MANAGED_BY, Scope, SyncWarning, SyncedTarget, TargetField, name,
 };
 use crate::{
     BackendTrafficPolicySpec, TargetRef, TargetSelector,
@@ -77,6 +77,8 @@ pub(super) struct Rewrite<'a> {
     pub(super) grpc_route_off: Option<Scope>,
     pub(super) warnings: Vec<SyncWarning>,
     pub(super) dependencies: Vec<Dependency>,
+    /// The kept named targets, each once, in the order of the spec.
+    pub(super) targets: Vec<SyncedTarget>,
 }
 
 impl Rewrite<'_> {
@@ -205,6 +207,14 @@ impl Rewrite<'_> {
                 return None;
             }
         };
+        if !self.targets.iter().any(|t| t.kind == *kind && t.origin_name == *target_name) {
+            self.targets.push(SyncedTarget {
+                kind: kind.clone(),
+                synced_name: name.clone(),
+                origin_namespace: self.namespace.to_owned(),
+                origin_name: target_name.clone(),
+            });
+        }
         Some(TargetRef { group: group.clone(), kind: kind.clone(), name, section_name: section_name.clone() })
     }
 
