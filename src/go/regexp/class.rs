@@ -1,5 +1,5 @@
-//! Character classes in Go's parser: `[...]` (parse.go:1737-1806), `\p{Name}` (parse.go:1660-1735),
-//! Perl `\d \s \w` and POSIX `[:alpha:]` groups (parse.go:1575-1640, perl_groups.go).
+//! Character classes in Go's parser: `[...]` (parse.go:1734-1826), `\p{Name}` (parse.go:1661-1730),
+//! Perl `\d \s \w` and POSIX `[:alpha:]` groups (parse.go:1584-1640, perl_groups.go).
 
 use super::{
     Code, GoError,
@@ -59,7 +59,7 @@ fn posix_group(name: &str) -> Option<Group> {
 }
 
 impl Parser<'_> {
-    /// `appendGroup` (parse.go:1615-1634): adds a group, case-folded under `(?i)`.
+    /// `appendGroup` (parse.go:1616-1635): adds a group, case-folded under `(?i)`.
     fn append_group(&self, class: &mut Vec<i32>, group: &Group) {
         if self.flags & FOLD_CASE == 0 {
             if group.negated { append_negated_class(class, group.class) } else { append_class(class, group.class) }
@@ -71,7 +71,7 @@ impl Parser<'_> {
         }
     }
 
-    /// `parsePerlClassEscape` (parse.go:1578-1590): a `\d`-style escape at the start of `s`
+    /// `parsePerlClassEscape` (parse.go:1584-1593): a `\d`-style escape at the start of `s`
     /// added to `class`; returns the rest.
     pub(super) fn parse_perl_class_escape<'s>(&self, s: &'s str, class: &mut Vec<i32>) -> Option<&'s str> {
         if self.flags & PERL_X == 0 || s.len() < 2 || first_byte(s) != Some(b'\\') {
@@ -82,7 +82,7 @@ impl Parser<'_> {
         Some(skip(s, 2))
     }
 
-    /// `parseNamedClass` (parse.go:1595-1613): a `[:alpha:]`-style class at the start of `s`.
+    /// `parseNamedClass` (parse.go:1598-1614): a `[:alpha:]`-style class at the start of `s`.
     fn parse_named_class<'s>(&self, s: &'s str, class: &mut Vec<i32>) -> Result<Option<&'s str>, GoError> {
         if first_byte(s) != Some(b'[') || byte_at(s, 1) != Some(b':') {
             return Ok(None);
@@ -95,7 +95,7 @@ impl Parser<'_> {
         Ok(Some(skip(s, end)))
     }
 
-    /// `parseUnicodeClass` (parse.go:1660-1735): a `\p{Name}`, `\pL` or `\P...` at the start of
+    /// `parseUnicodeClass` (parse.go:1661-1730): a `\p{Name}`, `\pL` or `\P...` at the start of
     /// `s` added to `class`; returns the rest. Errors on a name Go 1.24 does not know.
     pub(super) fn parse_unicode_class<'s>(
         &mut self,
@@ -147,7 +147,7 @@ impl Parser<'_> {
         Ok(Some(t))
     }
 
-    /// `parseClass` (parse.go:1737-1806): the class `[...]` at the start of `s`, pushed on the
+    /// `parseClass` (parse.go:1734-1826): the class `[...]` at the start of `s`, pushed on the
     /// stack; returns the rest.
     pub(super) fn parse_class<'s>(&mut self, s: &'s str) -> Result<&'s str, GoError> {
         let mut t = skip(s, 1);

@@ -1,12 +1,12 @@
-//! The small lexical pieces of Go's parser: runes, escapes (parse.go:1417-1541), decimal counts
-//! and `{min,max}` (parse.go:1090-1130, 1238-1266).
+//! The small lexical pieces of Go's parser: runes, escapes (parse.go:1444-1556), decimal counts
+//! and `{min,max}` (parse.go:1101-1135, 1272-1297).
 
 use super::{Code, GoError, ranges::MAX_RUNE, skip, up_to};
 
 /// `utf8.RuneError`, what Go decodes from an empty string.
 const RUNE_ERROR: i32 = 0xFFFD;
 
-/// `nextRune` (parse.go:2106-2112): the first rune of `s` and the rest. An empty `s` gives Go's
+/// `nextRune` (parse.go:2111-2117): the first rune of `s` and the rest. An empty `s` gives Go's
 /// `RuneError` and an empty rest, as `utf8.DecodeRuneInString` does.
 pub(super) fn next_rune(s: &str) -> (i32, &str) {
     let mut chars = s.chars();
@@ -26,12 +26,12 @@ pub(super) fn byte_at(s: &str, index: usize) -> Option<u8> {
     s.as_bytes().get(index).copied()
 }
 
-/// `isalnum` (parse.go:2114-2116).
+/// `isalnum` (parse.go:2119-2121).
 fn is_alnum(c: i32) -> bool {
     u8::try_from(c).is_ok_and(|b| b.is_ascii_alphanumeric())
 }
 
-/// `unhex` (parse.go:2118-2129): a hexadecimal digit's value, -1 for other runes.
+/// `unhex` (parse.go:2123-2134): a hexadecimal digit's value, -1 for other runes.
 fn unhex(c: i32) -> i32 {
     match u8::try_from(c) {
         Ok(b) if b.is_ascii_hexdigit() => char::from(b).to_digit(16).and_then(|v| i32::try_from(v).ok()).unwrap_or(-1),
@@ -39,7 +39,7 @@ fn unhex(c: i32) -> i32 {
     }
 }
 
-/// `parseEscape` (parse.go:1417-1541): the rune an escape at the start of `s` (which starts
+/// `parseEscape` (parse.go:1444-1556): the rune an escape at the start of `s` (which starts
 /// with `\`) stands for, and the rest.
 pub(super) fn parse_escape(s: &str) -> Result<(i32, &str), GoError> {
     let t = skip(s, 1);
@@ -117,7 +117,7 @@ pub(super) fn parse_escape(s: &str) -> Result<(i32, &str), GoError> {
     }
 }
 
-/// `parseInt` (parse.go:1238-1266): a decimal count without leading zeros; -1 when it reaches
+/// `parseInt` (parse.go:1272-1297): a decimal count without leading zeros; -1 when it reaches
 /// 10^8 (too large to be valid anyway).
 fn parse_int(s: &str) -> Option<(i32, &str)> {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
@@ -135,7 +135,7 @@ fn parse_int(s: &str) -> Option<(i32, &str)> {
     Some((n, skip(s, digits)))
 }
 
-/// `parseRepeat` (parse.go:1090-1130): `{n}`, `{n,}` (max -1) or `{n,m}` at the start of `s`;
+/// `parseRepeat` (parse.go:1101-1135): `{n}`, `{n,}` (max -1) or `{n,m}` at the start of `s`;
 /// `None` when `s` does not have that form (the `{` is then a literal). A count too large
 /// gives `min == -1`.
 pub(super) fn parse_repeat(s: &str) -> Option<(i32, i32, &str)> {

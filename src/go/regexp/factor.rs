@@ -1,4 +1,4 @@
-//! Go's factoring of alternations (parse.go:589-860): common literal prefixes, common leading
+//! Go's factoring of alternations (parse.go:588-864): common literal prefixes, common leading
 //! classes, runs of single characters merged into one class, runs of empty matches.
 
 use super::{
@@ -7,7 +7,7 @@ use super::{
 };
 
 impl Parser<'_> {
-    /// `factor` (parse.go:601-790): the alternatives `sub`, factored.
+    /// `factor` (parse.go:588-773): the alternatives `sub`, factored.
     pub(super) fn factor(&mut self, sub: Vec<Id>) -> Result<Vec<Id>, GoError> {
         if sub.len() < 2 {
             return Ok(sub);
@@ -29,7 +29,7 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    /// Round 1 (parse.go:606-666): alternatives sharing a leading literal string become
+    /// Round 1 (parse.go:593-655): alternatives sharing a leading literal string become
     /// `prefix(suffix1|suffix2|...)`.
     fn factor_strings(&mut self, mut sub: Vec<Id>) -> Result<Vec<Id>, GoError> {
         let mut prefix_runes: Vec<i32> = Vec::new();
@@ -78,7 +78,7 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    /// Round 2 (parse.go:668-730): alternatives starting with the same class, or the same fixed
+    /// Round 2 (parse.go:657-712): alternatives starting with the same class, or the same fixed
     /// repeat of a class, become `first(rest1|rest2|...)`.
     fn factor_leading(&mut self, mut sub: Vec<Id>) -> Result<Vec<Id>, GoError> {
         let mut start = 0usize;
@@ -129,7 +129,7 @@ impl Parser<'_> {
         Ok(node.op == Op::Repeat && node.min == node.max && self.is_char_class(self.sub0(first)?)?)
     }
 
-    /// Round 3 (parse.go:732-776): runs of single characters and classes become one class.
+    /// Round 3 (parse.go:714-759): runs of single characters and classes become one class.
     fn merge_char_runs(&mut self, sub: Vec<Id>) -> Result<Vec<Id>, GoError> {
         let mut start = 0usize;
         let mut out = Vec::with_capacity(sub.len());
@@ -169,7 +169,7 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    /// `leadingString` (parse.go:794-804): the literal runes `re` starts with and their case flag.
+    /// `leadingString` (parse.go:777-785): the literal runes `re` starts with and their case flag.
     fn leading_string(&self, re: Id) -> Result<(Vec<i32>, u16), GoError> {
         let mut node = self.node(re)?;
         if node.op == Op::Concat
@@ -183,7 +183,7 @@ impl Parser<'_> {
         Ok((node.runes.clone(), node.flags & FOLD_CASE))
     }
 
-    /// `removeLeadingString` (parse.go:808-843): `re` without its first `n` literal runes.
+    /// `removeLeadingString` (parse.go:789-822): `re` without its first `n` literal runes.
     fn remove_leading_string(&mut self, re: Id, n: usize, depth: u8) -> Result<Id, GoError> {
         // A concatenation's first element is never itself a concatenation: one level suffices.
         if depth > 1 {
@@ -228,7 +228,7 @@ impl Parser<'_> {
         Ok(re)
     }
 
-    /// `leadingRegexp` (parse.go:847-860): the node `re` starts with, `None` for an empty match.
+    /// `leadingRegexp` (parse.go:826-838): the node `re` starts with, `None` for an empty match.
     fn leading_regexp(&self, re: Id) -> Result<Option<Id>, GoError> {
         let node = self.node(re)?;
         if node.op == Op::EmptyMatch {
@@ -242,7 +242,7 @@ impl Parser<'_> {
         Ok(Some(re))
     }
 
-    /// `removeLeadingRegexp` (parse.go:865-889): `re` without its leading node, which is handed
+    /// `removeLeadingRegexp` (parse.go:843-864): `re` without its leading node, which is handed
     /// back for reuse when `reuse`.
     fn remove_leading_regexp(&mut self, re: Id, reuse: bool) -> Result<Id, GoError> {
         let node = self.node(re)?;

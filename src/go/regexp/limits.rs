@@ -1,5 +1,5 @@
 //! Go's parse-time limits: the 32M-rune, 3.3M-instruction and 1000-level checks of
-//! `checkLimits` (parse.go:159-263) and the repeat-count product of `repeatIsValid`.
+//! `checkLimits` (parse.go:161-167) and the repeat-count product of `repeatIsValid`.
 //!
 //! None of the three size limits can be reached by a pattern of at most 1024 characters (the
 //! longest value the CRD admits): a repetition multiplies at most 1000 copies and each character
@@ -12,18 +12,18 @@ use super::{
     node::{Id, Op, Parser},
 };
 
-/// `maxHeight` (parse.go:92).
+/// `maxHeight` (parse.go:93).
 const MAX_HEIGHT: i64 = 1000;
-/// `maxSize` (parse.go:99-102): 128 MB of 40-byte instructions.
+/// `maxSize` (parse.go:101-104): 128 MB of 40-byte instructions.
 const MAX_SIZE: i64 = (128 << 20) / 40;
-/// `maxRunes` (parse.go:118-121): 128 MB of 4-byte runes.
+/// `maxRunes` (parse.go:121-124): 128 MB of 4-byte runes.
 const MAX_RUNES: i64 = (128 << 20) / 4;
 /// How deep alternation factoring may recurse before the port stops with `NestingDepth`: each
 /// level adds at least one level to the tree, so Go's tree is then far over `maxHeight`.
 pub(super) const MAX_FACTOR_DEPTH: u32 = 1200;
 
 impl Parser<'_> {
-    /// `checkLimits` (parse.go:159-165).
+    /// `checkLimits` (parse.go:161-167).
     pub(super) fn check_limits(&mut self, re: Id) -> Result<(), GoError> {
         if self.num_runes > MAX_RUNES {
             return Err(self.whole_error(Code::Large));
@@ -32,7 +32,7 @@ impl Parser<'_> {
         self.check_height(re)
     }
 
-    /// `checkSize` (parse.go:167-203): starts measuring only once the nodes allocated times the
+    /// `checkSize` (parse.go:169-209): starts measuring only once the nodes allocated times the
     /// product of the repeat counts seen could exceed the limit.
     fn check_size(&mut self, re: Id) -> Result<(), GoError> {
         if self.size.is_none() {
@@ -62,7 +62,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `calcSize` (parse.go:205-248), walking the tree with an explicit stack. Only `re` itself is
+    /// `calcSize` (parse.go:211-255), walking the tree with an explicit stack. Only `re` itself is
     /// recomputed when `force`; below it, cached sizes are used even when stale, as in Go.
     fn calc_size(&mut self, re: Id, force: bool) -> Result<i64, GoError> {
         struct Frame {
@@ -128,7 +128,7 @@ impl Parser<'_> {
         }
     }
 
-    /// `checkHeight` (parse.go:250-263): measured only once 1000 nodes have been allocated.
+    /// `checkHeight` (parse.go:257-270): measured only once 1000 nodes have been allocated.
     fn check_height(&mut self, re: Id) -> Result<(), GoError> {
         if self.num_regexp < MAX_HEIGHT {
             return Ok(());
@@ -145,7 +145,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `calcHeight` (parse.go:265-281), walking every sub-expression with an explicit stack.
+    /// `calcHeight` (parse.go:272-287), walking every sub-expression with an explicit stack.
     fn calc_height(&mut self, re: Id, force: bool) -> Result<i64, GoError> {
         let mut frames: Vec<(Id, usize, i64)> = Vec::new();
         let mut result = None;
@@ -180,7 +180,7 @@ impl Parser<'_> {
         }
     }
 
-    /// `repeatIsValid(re, n)` (parse.go:460-485): along every path below `re`, the product of
+    /// `repeatIsValid(re, n)` (parse.go:451-473): along every path below `re`, the product of
     /// the repeat counts stays within `n`.
     pub(super) fn repeat_is_valid(&self, re: Id, n: i32) -> Result<bool, GoError> {
         let mut work = vec![(re, n)];

@@ -4,13 +4,20 @@
 //! Envoy Gateway checks every regular expression of a rate-limit match with Go's
 //! `regexp.Compile` and quotes the error in the policy's condition. Go's texts (``missing
 //! argument to repetition operator: `*` ``, ``invalid named capture: `(?<x` ``, ...) and even its
-//! verdicts differ from those of Rust's `regex-syntax` (which accepts `a**`, `\C`-free input
-//! Go refuses, `{,5}`, Unicode property aliases, and reports errors with different words and
-//! spans), so this module ports the parser of Go's `regexp/syntax/parse.go` as a validator: it
-//! builds the same parse tree Go builds (literal merging, alternation factoring, node reuse)
-//! because Go's size and nesting limits are measured on that tree, and matches nothing.
+//! verdicts differ from those of Rust's `regex-syntax`, which accepts `a**`, `x{2}{3}`,
+//! `a{1001}`, `\p{Letter}` and `[[:foo:]]`, refuses `a{,5}` (a literal to Go) and words every
+//! error differently (`unclosed group` for Go's ``missing closing ): `(abc` ``). So this module
+//! ports the parser of Go's `regexp/syntax/parse.go` as a validator: it builds the same parse
+//! tree Go builds (literal merging, alternation factoring, node reuse), because Go's size and
+//! nesting limits are measured on that tree, and matches nothing.
 //!
-//! Line references (`parse.go:NNN`) are to Go 1.24.7's `src/regexp/syntax/parse.go`.
+//! Line references (`parse.go:NNN`) are to Go 1.24.7's `regexp/syntax/parse.go` as the Envoy
+//! Gateway oracle vendors it (`modernre/syntax/parse.go`).
+//!
+//! Envoy Gateway v1.9.0's `go.mod` asks for Go 1.26.6. Since Go 1.25 the parser also accepts
+//! `\p{..}` names Go 1.24 refuses (`Cn`, `LC`, `ASCII`, `Assigned`, long aliases such as
+//! `Letter`, names matched ignoring case, spaces, `_` and `-`); this port follows Go 1.24, as
+//! the oracle does, and refuses those.
 //!
 //! Limits of the port, all outside what a stored policy can hold (values are at most 1024
 //! characters, see `limits.rs`):
@@ -97,7 +104,7 @@ pub(super) enum Code {
 }
 
 impl Code {
-    /// The code's text (parse.go:29-47).
+    /// The code's text (parse.go:28-47).
     fn text(self) -> &'static str {
         match self {
             Code::Internal => "regexp/syntax: internal error",

@@ -36,7 +36,7 @@ pub(super) enum Op {
     VerticalBar,
 }
 
-/// Go's `syntax.Flags` bits (parse.go:56-71).
+/// Go's `syntax.Flags` bits (parse.go:57-72).
 pub(super) const FOLD_CASE: u16 = 1;
 pub(super) const CLASS_NL: u16 = 1 << 2;
 pub(super) const DOT_NL: u16 = 1 << 3;
@@ -68,7 +68,7 @@ impl Node {
     }
 }
 
-/// Go's `parser` state (parse.go:123-136).
+/// Go's `parser` state (parse.go:126-138).
 pub(super) struct Parser<'a> {
     pub(super) flags: u16,
     pub(super) stack: Vec<Id>,
@@ -108,7 +108,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `newRegexp` (parse.go:138-149): a fresh node, from the free list when it has one.
+    /// `newRegexp` (parse.go:140-151): a fresh node, from the free list when it has one.
     pub(super) fn new_regexp(&mut self, op: Op) -> Id {
         if let Some(id) = self.free.pop()
             && let Some(node) = self.nodes.get_mut(id)
@@ -121,7 +121,7 @@ impl<'a> Parser<'a> {
         self.nodes.len().saturating_sub(1)
     }
 
-    /// `reuse` (parse.go:151-157): hands a node back; its cached height is forgotten, its cached
+    /// `reuse` (parse.go:153-159): hands a node back; its cached height is forgotten, its cached
     /// size is not (as in Go).
     pub(super) fn reuse(&mut self, id: Id) {
         if let Some(height) = &mut self.height {
@@ -162,7 +162,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// The error Go's recovered panics become: the code with the whole pattern (parse.go:887-897).
+    /// The error Go's recovered panics become: the code with the whole pattern (parse.go:891-902).
     pub(super) fn whole_error(&self, code: Code) -> GoError {
         GoError::new(code, self.whole)
     }

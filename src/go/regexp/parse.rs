@@ -1,5 +1,5 @@
-//! Go's `syntax.Parse` main loop (parse.go:881-1088) and Perl flag groups `(?i)`, `(?:`,
-//! `(?P<name>` (parse.go:1135-1236).
+//! Go's `syntax.Parse` main loop (parse.go:890-1096) and Perl flag groups `(?i)`, `(?:`,
+//! `(?P<name>` (parse.go:1140-1252).
 
 use super::{
     Code, GoError,
@@ -100,7 +100,7 @@ pub(super) fn parse(s: &str) -> Result<(), GoError> {
 }
 
 impl Parser<'_> {
-    /// A `\` outside a class (parse.go:1011-1077): an assertion, `\Q...\E`, a class escape or a
+    /// A `\` outside a class (parse.go:1011-1080): an assertion, `\Q...\E`, a class escape or a
     /// single-character escape.
     fn parse_backslash<'s>(&mut self, t: &'s str) -> Result<&'s str, GoError> {
         if self.flags & PERL_X != 0 && t.len() >= 2 {
@@ -148,7 +148,7 @@ impl Parser<'_> {
         Ok(rest)
     }
 
-    /// `parsePerlFlags` (parse.go:1135-1236): `(?P<name>`, `(?<name>`, or flags `(?i-s)` /
+    /// `parsePerlFlags` (parse.go:1140-1252): `(?P<name>`, `(?<name>`, or flags `(?i-s)` /
     /// `(?i:` at the start of `s` (which starts with `(?`).
     fn parse_perl_flags<'s>(&mut self, s: &'s str) -> Result<&'s str, GoError> {
         let t = s;

@@ -1,5 +1,5 @@
 //! Character classes as Go keeps them: a list of `lo, hi` rune pairs, appended to with on-the-fly
-//! merging and cleaned (sorted, merged) on demand (parse.go:1800-2050).
+//! merging and cleaned (sorted, merged) on demand (parse.go:1830-2072).
 
 use super::unicode;
 
@@ -11,7 +11,7 @@ pub(super) fn pairs(class: &[i32]) -> impl Iterator<Item = (i32, i32)> + '_ {
     class.chunks_exact(2).filter_map(|pair| Some((*pair.first()?, *pair.get(1)?)))
 }
 
-/// `appendRange` (parse.go:1875-1897): adds `lo-hi`, widening one of the last two ranges
+/// `appendRange` (parse.go:1885-1907): adds `lo-hi`, widening one of the last two ranges
 /// when it overlaps or abuts.
 pub(super) fn append_range(class: &mut Vec<i32>, lo: i32, hi: i32) {
     let n = class.len();
@@ -36,12 +36,12 @@ pub(super) fn append_range(class: &mut Vec<i32>, lo: i32, hi: i32) {
     class.push(hi);
 }
 
-/// `appendLiteral` (parse.go:1866-1872).
+/// `appendLiteral` (parse.go:1877-1882).
 pub(super) fn append_literal(class: &mut Vec<i32>, r: i32, fold: bool) {
     if fold { append_folded_range(class, r, r) } else { append_range(class, r, r) }
 }
 
-/// `appendFoldedRange` (parse.go:1907-1941): adds `lo-hi` and every rune that simple case
+/// `appendFoldedRange` (parse.go:1918-1949): adds `lo-hi` and every rune that simple case
 /// folding makes equivalent to one of them. Go walks each rune of the range; the same runes are
 /// added here by visiting only the runes that have other case forms.
 pub(super) fn append_folded_range(class: &mut Vec<i32>, lo: i32, hi: i32) {
@@ -56,21 +56,21 @@ pub(super) fn append_folded_range(class: &mut Vec<i32>, lo: i32, hi: i32) {
     }
 }
 
-/// `appendClass` (parse.go:1943-1950): adds a clean class.
+/// `appendClass` (parse.go:1953-1958): adds a clean class.
 pub(super) fn append_class(class: &mut Vec<i32>, add: &[i32]) {
     for (lo, hi) in pairs(add) {
         append_range(class, lo, hi);
     }
 }
 
-/// `appendFoldedClass` (parse.go:1952-1958).
+/// `appendFoldedClass` (parse.go:1961-1966).
 pub(super) fn append_folded_class(class: &mut Vec<i32>, add: &[i32]) {
     for (lo, hi) in pairs(add) {
         append_folded_range(class, lo, hi);
     }
 }
 
-/// `appendNegatedClass` (parse.go:1960-1976): adds the complement of a clean class.
+/// `appendNegatedClass` (parse.go:1970-1983): adds the complement of a clean class.
 pub(super) fn append_negated_class(class: &mut Vec<i32>, add: &[i32]) {
     let mut next_lo = 0i32;
     for (lo, hi) in pairs(add) {
@@ -84,7 +84,7 @@ pub(super) fn append_negated_class(class: &mut Vec<i32>, add: &[i32]) {
     }
 }
 
-/// `cleanClass` (parse.go:1808-1838): sorts by `lo` (ties: larger `hi` first) and merges
+/// `cleanClass` (parse.go:1830-1858): sorts by `lo` (ties: larger `hi` first) and merges
 /// overlapping or abutting ranges.
 pub(super) fn clean_class(class: &mut Vec<i32>) {
     let mut ranges: Vec<(i32, i32)> = pairs(class).collect();
@@ -103,7 +103,7 @@ pub(super) fn clean_class(class: &mut Vec<i32>) {
     }
 }
 
-/// `negateClass` (parse.go:2017-2041): the complement of a clean class.
+/// `negateClass` (parse.go:2053-2072): the complement of a clean class.
 pub(super) fn negate_class(class: &mut Vec<i32>) {
     let original = std::mem::take(class);
     append_negated_class(class, &original);

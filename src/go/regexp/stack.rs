@@ -1,4 +1,4 @@
-//! The parse stack (parse.go:283-560, 1330-1440): pushing nodes with literal merging,
+//! The parse stack (parse.go:292-571, 1301-1440): pushing nodes with literal merging,
 //! repetition, concatenation, alternation, `|` and `)`.
 
 use super::{
@@ -11,7 +11,7 @@ use super::{
 };
 
 impl Parser<'_> {
-    /// `push` (parse.go:285-323): pushes `re`, turning one-rune classes into literals and
+    /// `push` (parse.go:292-327): pushes `re`, turning one-rune classes into literals and
     /// merging adjacent literals; `None` when the rune went into the previous literal.
     pub(super) fn push(&mut self, re: Id) -> Result<Option<Id>, GoError> {
         let flags = self.flags;
@@ -45,7 +45,7 @@ impl Parser<'_> {
         Ok(Some(re))
     }
 
-    /// `maybeConcat` (parse.go:334-362): merges the top two literals when their case flags
+    /// `maybeConcat` (parse.go:338-364): merges the top two literals when their case flags
     /// agree; with `r >= 0`, reuses the top node for `r` and reports `true`.
     fn maybe_concat(&mut self, r: i32, flags: u16) -> Result<bool, GoError> {
         if self.stack.len() < 2 {
@@ -69,7 +69,7 @@ impl Parser<'_> {
         Ok(false)
     }
 
-    /// `literal` (parse.go:366-376).
+    /// `literal` (parse.go:367-376).
     pub(super) fn literal(&mut self, r: i32) -> Result<(), GoError> {
         let re = self.new_regexp(Op::Literal);
         let flags = self.flags;
@@ -80,14 +80,14 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `op` (parse.go:380-385): pushes a new node of `op`.
+    /// `op` (parse.go:393-397): pushes a new node of `op`.
     pub(super) fn op(&mut self, op: Op) -> Result<Id, GoError> {
         let re = self.new_regexp(op);
         self.node_mut(re)?.flags = self.flags;
         self.push(re)?.ok_or_else(GoError::internal)
     }
 
-    /// `repeat` (parse.go:391-430): applies `op` to the top of the stack. `before` starts at the
+    /// `repeat` (parse.go:403-440): applies `op` to the top of the stack. `before` starts at the
     /// operator, `after` follows it, `last_repeat` is the previous operator's text when it
     /// directly precedes. Returns the input after an optional non-greedy `?`.
     pub(super) fn repeat<'s>(
@@ -143,7 +143,7 @@ impl Parser<'_> {
         Ok(self.stack.split_off(start))
     }
 
-    /// `concat` (parse.go:488-506): replaces the top of the stack (above `|` or `(`) with its
+    /// `concat` (parse.go:476-493): replaces the top of the stack (above `|` or `(`) with its
     /// concatenation.
     pub(super) fn concat(&mut self) -> Result<(), GoError> {
         self.maybe_concat(-1, 0)?;
@@ -153,7 +153,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `alternate` (parse.go:509-532): replaces the top of the stack (above `(`) with its
+    /// `alternate` (parse.go:496-519): replaces the top of the stack (above `(`) with its
     /// alternation.
     pub(super) fn alternate(&mut self) -> Result<(), GoError> {
         let subs = self.take_above_pseudo()?;
@@ -165,7 +165,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `cleanAlt` (parse.go:535-555): cleans a class before it joins an alternation, turning
+    /// `cleanAlt` (parse.go:522-542): cleans a class before it joins an alternation, turning
     /// "everything" and "everything but newline" into their own operators.
     pub(super) fn clean_alt(&mut self, re: Id) -> Result<(), GoError> {
         let node = self.node_mut(re)?;
@@ -183,7 +183,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `collapse` (parse.go:561-587): one `op` node over `subs`, hoisting nested nodes of the
+    /// `collapse` (parse.go:548-571): one `op` node over `subs`, hoisting nested nodes of the
     /// same `op`, and factoring alternations.
     pub(super) fn collapse(&mut self, subs: Vec<Id>, op: Op) -> Result<Id, GoError> {
         if let [only] = subs.as_slice() {
@@ -217,7 +217,7 @@ impl Parser<'_> {
         Ok(re)
     }
 
-    /// `isCharClass` (parse.go:1268-1274): a one-rune literal, a class, `.` or `(?s:.)`.
+    /// `isCharClass` (parse.go:1301-1306): a one-rune literal, a class, `.` or `(?s:.)`.
     pub(super) fn is_char_class(&self, re: Id) -> Result<bool, GoError> {
         let node = self.node(re)?;
         Ok(match node.op {
@@ -227,7 +227,7 @@ impl Parser<'_> {
         })
     }
 
-    /// `matchRune` (parse.go:1277-1297).
+    /// `matchRune` (parse.go:1309-1326).
     fn match_rune(&self, re: Id, r: i32) -> Result<bool, GoError> {
         let node = self.node(re)?;
         Ok(match node.op {
@@ -239,7 +239,7 @@ impl Parser<'_> {
         })
     }
 
-    /// `parseVerticalBar` (parse.go:1300-1311).
+    /// `parseVerticalBar` (parse.go:1329-1339).
     pub(super) fn parse_vertical_bar(&mut self) -> Result<(), GoError> {
         self.concat()?;
         if !self.swap_vertical_bar()? {
@@ -248,7 +248,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `mergeCharClass` (parse.go:1316-1341): `dst = dst|src` for class-like nodes, `dst` the
+    /// `mergeCharClass` (parse.go:1344-1369): `dst = dst|src` for class-like nodes, `dst` the
     /// more complex.
     pub(super) fn merge_char_class(&mut self, dst: Id, src: Id) -> Result<(), GoError> {
         let source = self.node(src)?;
@@ -282,7 +282,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `swapVerticalBar` (parse.go:1346-1382): merges two class-like alternatives around a `|`,
+    /// `swapVerticalBar` (parse.go:1374-1407): merges two class-like alternatives around a `|`,
     /// or moves the finished alternative below the `|`.
     pub(super) fn swap_vertical_bar(&mut self) -> Result<bool, GoError> {
         let n = self.stack.len();
@@ -317,7 +317,7 @@ impl Parser<'_> {
         Ok(false)
     }
 
-    /// `parseRightParen` (parse.go:1385-1414).
+    /// `parseRightParen` (parse.go:1410-1440).
     pub(super) fn parse_right_paren(&mut self) -> Result<(), GoError> {
         self.concat()?;
         if self.swap_vertical_bar()? {

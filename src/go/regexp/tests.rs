@@ -234,3 +234,31 @@ fn hostile_input_is_bounded() {
         assert!(start.elapsed() < std::time::Duration::from_secs(2), "slow on {pattern:.40}");
     }
 }
+
+/// `unicode.SimpleFold`'s documented examples (Go's `unicode/letter.go`, `SimpleFold`).
+#[test]
+fn simple_fold_examples() {
+    use super::unicode::simple_fold;
+    let cases = [('A', 'a'), ('a', 'A'), ('K', 'k'), ('k', '\u{212A}'), ('\u{212A}', 'K'), ('1', '1')];
+    for (r, folded) in cases {
+        assert_eq!(simple_fold(r as i32), folded as i32, "SimpleFold({r:?})");
+    }
+    assert_eq!(simple_fold(-2), -2, "SimpleFold(-2)");
+}
+
+/// The fold table skips characters that neither lower- nor upper-casing changes; none of them
+/// has another simple case form.
+#[test]
+fn fold_table_skips_only_caseless_characters() {
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+    let missed: Vec<char> = (0x41u32..=0x1_E943)
+        .filter_map(char::from_u32)
+        .filter(|&c| !super::unicode::has_case_mapping(c))
+        .filter(|&c| {
+            let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+            class.case_fold_simple();
+            class.ranges() != [ClassUnicodeRange::new(c, c)]
+        })
+        .collect();
+    assert!(missed.is_empty(), "characters with case forms but no case mapping: {missed:?}");
+}

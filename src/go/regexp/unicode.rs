@@ -8,7 +8,7 @@ use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, HirKind};
 
 use super::ranges::{MAX_RUNE, clean_class};
 
-/// The smallest and largest runes that take part in case folding (parse.go:1900-1903).
+/// The smallest and largest runes that take part in case folding (parse.go:1909-1914).
 pub(super) const MIN_FOLD: i32 = 0x0041;
 pub(super) const MAX_FOLD: i32 = 0x1_E943;
 
@@ -185,7 +185,7 @@ const SCRIPTS: &[&str] = &[
     "Zanabazar_Square",
 ];
 
-/// `unicodeTable` (parse.go:1641-1655): the clean class a `\p{name}` stands for, `None` when Go
+/// `unicodeTable` (parse.go:1644-1656): the clean class a `\p{name}` stands for, `None` when Go
 /// 1.24 does not know the name. Folding is applied by the caller: Go's fold tables hold exactly
 /// the runes case folding adds.
 pub(super) fn table(name: &str) -> Option<Vec<i32>> {
@@ -269,7 +269,7 @@ pub(super) fn folding_runes(lo: i32, hi: i32) -> impl Iterator<Item = i32> {
     table.get(start..).unwrap_or(&[]).iter().map(|entry| entry.0).take_while(move |&r| r <= hi)
 }
 
-/// `minFoldRune` (parse.go:327-338): the smallest rune of `r`'s case orbit.
+/// `minFoldRune` (parse.go:379-389): the smallest rune of `r`'s case orbit.
 pub(super) fn min_fold_rune(r: i32) -> i32 {
     if !(MIN_FOLD..=MAX_FOLD).contains(&r) {
         return r;

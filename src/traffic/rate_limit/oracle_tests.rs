@@ -5,11 +5,7 @@
 
 use std::{collections::BTreeMap, path::Path, process::Command};
 
-use proptest::{
-    prelude::*,
-    strategy::ValueTree,
-    test_runner::{Config, TestRunner},
-};
+use proptest::{prelude::*, strategy::ValueTree, test_runner::TestRunner};
 
 use crate::{
     BackendTrafficPolicy,
@@ -100,8 +96,7 @@ const CIDR_ATOMS: &[&str] = &[
 /// `count` strings made of 0 to `len` fragments of `atoms`, from a fixed seed.
 fn generated(atoms: &'static [&'static str], len: usize, count: usize) -> Vec<String> {
     let strategy = proptest::collection::vec(proptest::sample::select(atoms), 0..len).prop_map(|parts| parts.concat());
-    let mut runner =
-        TestRunner::new(Config { rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha, ..Config::default() });
+    let mut runner = TestRunner::deterministic();
     (0..count).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
 }
 
