@@ -36,6 +36,17 @@ fn every_owned_check_has_a_row() {
     for row in rows::rows() {
         if let Some(rejection) = rows::policy(&row).envoy_gateway_verdict(&Settings::default()).rejection() {
             seen.extend(rejection.failures().iter().map(|f| f.check));
+            // Each failure names the field at fault, below its feature's field (T49 names the
+            // upgrade list that clashes with the buffer).
+            for failure in rejection.failures() {
+                let under = if failure.check == Check::T49 { "spec.httpUpgrade" } else { failure.feature.path() };
+                assert!(
+                    failure.path().starts_with(under) && failure.path().len() > "spec.".len(),
+                    "{}: {} is not under {under}",
+                    row.source,
+                    failure.path()
+                );
+            }
         }
     }
     use Check::*;
