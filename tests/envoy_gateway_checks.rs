@@ -115,8 +115,10 @@ fn conditions_and_deprecation_warning() {
 /// The silent drops S01-S06 the policy alone decides, with their paths.
 #[test]
 fn ignored_settings() {
-    use backend_traffic_policy::envoy_gateway::SilentDrop::*;
-    let cases: &[(&str, serde_json::Value, &[(backend_traffic_policy::envoy_gateway::SilentDrop, &str)])] = &[
+    use backend_traffic_policy::envoy_gateway::SilentDrop::{self, *};
+    /// (source, spec, expected notes as (drop, path)).
+    type Case = (&'static str, serde_json::Value, &'static [(SilentDrop, &'static str)]);
+    let cases: &[Case] = &[
         (
             "S01 btp:1803-1809 type Local ignores global",
             serde_json::json!({"rateLimit": {"type": "Local", "local": {"rules": [{"limit": {"requests": 1, "unit": "Second"}}]},

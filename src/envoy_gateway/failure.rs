@@ -274,7 +274,7 @@ mod tests {
         assert!(message.ends_with("é\u{fffd} (message truncated)."), "{}", &message[message.len() - 40..]);
         assert_eq!(message.len(), kept + "\u{fffd}".len() + " (message truncated).".len());
         // A message of exactly 32768 bytes is kept whole.
-        let exact = format!("{}", "y".repeat(32_768 - "Telemetry: ".len() - 1));
+        let exact = "y".repeat(32_768 - "Telemetry: ".len() - 1);
         let whole = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, exact)]).unwrap();
         assert_eq!(whole.to_string().len(), 32_768);
         assert!(whole.to_string().ends_with("y."));
