@@ -1,14 +1,16 @@
 //! Checks BackendTrafficPolicy YAML files as an API server with the Envoy Gateway v1.9 CRD
 //! would: every document must parse in Strict mode (no unknown, duplicate or misshapen field)
-//! and pass `validate()` (every schema constraint and CEL rule).
+//! and pass `validate()` (every schema constraint and CEL rule). Then, for a policy the API
+//! server would store, prints Envoy Gateway v1.9.0's verdict: accepted or the `Accepted=False`
+//! message, the deprecation warning and the settings it ignores, each with its line.
 //!
 //! ```text
-//! cargo run --example validate -- [FILE...]
+//! cargo run --example validate -- [--global-rate-limit=on|off] [FILE...]
 //! ```
 //!
-//! Without arguments it checks the policies in `examples/policies/`. Prints a one-line summary
-//! per valid policy, or each error with its path, line and column; exits with 1 when any
-//! document is invalid.
+//! `--global-rate-limit` says whether the management cluster's Envoy Gateway has a rate-limit
+//! service (unknown when absent: the check is skipped). Without files it checks the policies in
+//! `examples/policies/`. Exits with 1 when any document is invalid or not accepted.
 // Example code: a panic here fails a demo; no controller runs it on tenant input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
@@ -19,11 +21,24 @@ use std::{
 
 use backend_traffic_policy::{
     BackendTrafficPolicy,
+    envoy_gateway::Settings,
     parse::{self, FieldValidation, Location, ParseError},
 };
 
 fn main() -> ExitCode {
-    let mut files: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let mut settings = Settings::default();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for arg in std::env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("--global-rate-limit=on") => settings = settings.with_global_rate_limit(true),
+            Some("--global-rate-limit=off") => settings = settings.with_global_rate_limit(false),
+            Some(flag) if flag.starts_with("--") => {
+                eprintln!("unknown option {flag}; use --global-rate-limit=on|off");
+                return ExitCode::FAILURE;
+            }
+            _ => files.push(PathBuf::from(arg)),
+        }
+    }
     if files.is_empty() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/policies");
         match yaml_files(&dir) {
@@ -36,13 +51,13 @@ fn main() -> ExitCode {
     }
     let mut valid = true;
     for file in &files {
-        valid &= check(file);
+        valid &= check(file, &settings);
     }
     if valid { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-/// Prints the findings of every document of `file`; `false` when one is invalid.
-fn check(file: &Path) -> bool {
+/// Prints the findings of every document of `file`; `false` when one is invalid or refused.
+fn check(file: &Path, settings: &Settings) -> bool {
     let name = shown(file).display().to_string();
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
@@ -68,7 +83,45 @@ fn check(file: &Path) -> bool {
         };
         let policy = &parsed.value;
         match policy.validate() {
-            Ok(()) => println!("{name}: {}: valid ({})", identity(policy), summary(policy)),
+            Ok(()) => {
+                println!("{name}: {}: valid ({})", identity(policy), summary(policy));
+                let locate =
+                    |path: &str| at(parse::locate_in_yaml(&text, parsed.document, &parsed.document_path(path)));
+                // Envoy Gateway reads the stored object, CRD defaults included.
+                let verdict = policy.with_defaults().envoy_gateway_verdict(settings);
+                match verdict.rejection() {
+                    None => println!("  Envoy Gateway: accepted"),
+                    Some(rejection) => {
+                        valid = false;
+                        println!(
+                            "  Envoy Gateway: NOT accepted (Accepted=False, reason Invalid; its routes answer 500):"
+                        );
+                        for line in rejection.to_string().lines() {
+                            println!("    {line}");
+                        }
+                        for failure in rejection.failures() {
+                            println!(
+                                "  {}{} {}: {}",
+                                locate(failure.path()),
+                                failure.check,
+                                failure.feature,
+                                failure.text
+                            );
+                        }
+                    }
+                }
+                if let Some(warning) = verdict.deprecation_warning() {
+                    let path = if policy.spec.compression.as_ref().is_some_and(|c| !c.is_empty()) {
+                        "spec.compression"
+                    } else {
+                        "spec.targetRef"
+                    };
+                    println!("  {}warning (DeprecatedField): {warning}", locate(path));
+                }
+                for note in verdict.ignored() {
+                    println!("  {}ignored ({}): {}: {}", locate(&note.path), note.drop, note.path, note.message);
+                }
+            }
             Err(errors) => {
                 valid = false;
                 println!("{name}: {}: {} error(s)", identity(policy), errors.len());

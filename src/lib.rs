@@ -11,6 +11,12 @@
 //!   and columns.
 //! - [`BackendTrafficPolicy::validate`] checks what the API server checks, with its messages;
 //!   [`BackendTrafficPolicy::with_defaults`] fills in the CRD defaults.
+//! - [`BackendTrafficPolicy::envoy_gateway_verdict`] predicts what Envoy Gateway v1.9.0's
+//!   translator makes of a stored policy: accepted, or refused with the exact `Accepted=False`
+//!   message (its routes then answer 500), plus the deprecation warning and the settings it
+//!   ignores. It covers the checks the policy alone decides and the global-rate-limit setting
+//!   ([`envoy_gateway::Settings`]); it cannot know other resources (targets, ConfigMaps,
+//!   conflicts between policies). See [`envoy_gateway`].
 //! - [`sync_decision`] tells a KubeLB controller to apply a rewritten copy of a tenant's policy,
 //!   remove the synced copy or reject the policy; the [`sync`] module documents its decision table
 //!   and the reasons behind its security rules. [`kubelb`] models KubeLB's `Config` and `Tenant`.

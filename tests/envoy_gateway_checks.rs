@@ -36,6 +36,17 @@ fn every_owned_check_has_a_row() {
     for row in rows::rows() {
         if let Some(rejection) = rows::policy(&row).envoy_gateway_verdict(&Settings::default()).rejection() {
             seen.extend(rejection.failures().iter().map(|f| f.check));
+            // Each failure names the field at fault, below its feature's field (T49 names the
+            // upgrade list that clashes with the buffer).
+            for failure in rejection.failures() {
+                let under = if failure.check == Check::T49 { "spec.httpUpgrade" } else { failure.feature.path() };
+                assert!(
+                    failure.path().starts_with(under) && failure.path().len() > "spec.".len(),
+                    "{}: {} is not under {under}",
+                    row.source,
+                    failure.path()
+                );
+            }
         }
     }
     use Check::*;
@@ -104,8 +115,10 @@ fn conditions_and_deprecation_warning() {
 /// The silent drops S01-S06 the policy alone decides, with their paths.
 #[test]
 fn ignored_settings() {
-    use backend_traffic_policy::envoy_gateway::SilentDrop::*;
-    let cases: &[(&str, serde_json::Value, &[(backend_traffic_policy::envoy_gateway::SilentDrop, &str)])] = &[
+    use backend_traffic_policy::envoy_gateway::SilentDrop::{self, *};
+    /// (source, spec, expected notes as (drop, path)).
+    type Case = (&'static str, serde_json::Value, &'static [(SilentDrop, &'static str)]);
+    let cases: &[Case] = &[
         (
             "S01 btp:1803-1809 type Local ignores global",
             serde_json::json!({"rateLimit": {"type": "Local", "local": {"rules": [{"limit": {"requests": 1, "unit": "Second"}}]},

@@ -41,18 +41,25 @@ impl Connection {
     /// Envoy Gateway's checks T26-T27 (`buildBackendConnection`, clustersettings.go:191-198):
     /// the buffer limit is an int64 for apimachinery and fits a uint32.
     pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        const PATH: &str = "spec.connection.bufferLimit";
         let Some(limit) = &self.buffer_limit else { return };
         match limit.as_int64() {
-            None => out.push(Failure::new(
-                Feature::BackendConnection,
-                Check::T26,
-                format!("invalid BufferLimit value {}", limit.canonical()),
-            )),
-            Some(v) if u32::try_from(v).is_err() => out.push(Failure::new(
-                Feature::BackendConnection,
-                Check::T27,
-                format!("BufferLimit value {} is out of range", limit.canonical()),
-            )),
+            None => out.push(
+                Failure::new(
+                    Feature::BackendConnection,
+                    Check::T26,
+                    format!("invalid BufferLimit value {}", limit.canonical()),
+                )
+                .at(PATH),
+            ),
+            Some(v) if u32::try_from(v).is_err() => out.push(
+                Failure::new(
+                    Feature::BackendConnection,
+                    Check::T27,
+                    format!("BufferLimit value {} is out of range", limit.canonical()),
+                )
+                .at(PATH),
+            ),
             Some(_) => {}
         }
     }

@@ -101,25 +101,39 @@ impl Http2 {
     /// checked and every failure is collected under the one `HTTP2` prefix.
     pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
         let windows = [
-            (&self.initial_stream_window_size, "InitialStreamWindowSize", Check::T28, Check::T29),
-            (&self.initial_connection_window_size, "InitialConnectionWindowSize", Check::T30, Check::T31),
+            (
+                &self.initial_stream_window_size,
+                "InitialStreamWindowSize",
+                "initialStreamWindowSize",
+                Check::T28,
+                Check::T29,
+            ),
+            (
+                &self.initial_connection_window_size,
+                "InitialConnectionWindowSize",
+                "initialConnectionWindowSize",
+                Check::T30,
+                Check::T31,
+            ),
         ];
-        for (window, name, not_int64, out_of_range) in windows {
+        for (window, name, field, not_int64, out_of_range) in windows {
             let Some(window) = window else { continue };
             match window.as_int64() {
-                None => out.push(Failure::new(
-                    Feature::Http2,
-                    not_int64,
-                    format!("invalid {name} value {}", window.canonical()),
-                )),
-                Some(v) if !(MIN_WINDOW..=MAX_WINDOW).contains(&v) => out.push(Failure::new(
-                    Feature::Http2,
-                    out_of_range,
-                    format!(
-                        "{name} value {} is out of range, must be between {MIN_WINDOW} and {MAX_WINDOW}",
-                        window.canonical()
-                    ),
-                )),
+                None => out.push(
+                    Failure::new(Feature::Http2, not_int64, format!("invalid {name} value {}", window.canonical()))
+                        .at(format!("spec.http2.{field}")),
+                ),
+                Some(v) if !(MIN_WINDOW..=MAX_WINDOW).contains(&v) => out.push(
+                    Failure::new(
+                        Feature::Http2,
+                        out_of_range,
+                        format!(
+                            "{name} value {} is out of range, must be between {MIN_WINDOW} and {MAX_WINDOW}",
+                            window.canonical()
+                        ),
+                    )
+                    .at(format!("spec.http2.{field}")),
+                ),
                 Some(_) => {}
             }
         }

@@ -422,11 +422,14 @@ impl LoadBalancer {
         // Go reads the field as a uint64; a negative number (refused by the schema) wraps.
         let size = size.cast_unsigned();
         if size > MAX_TABLE_SIZE || !crate::go::is_prime(size) {
-            out.push(Failure::new(
-                Feature::LoadBalancer,
-                Check::T22,
-                format!("ConsistentHash: invalid TableSize value {size}"),
-            ));
+            out.push(
+                Failure::new(
+                    Feature::LoadBalancer,
+                    Check::T22,
+                    format!("ConsistentHash: invalid TableSize value {size}"),
+                )
+                .at("spec.loadBalancer.consistentHash.tableSize"),
+            );
         }
     }
 

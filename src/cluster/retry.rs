@@ -120,17 +120,19 @@ impl Retry {
     pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
         let Some(back_off) = self.per_retry.as_ref().and_then(|p| p.back_off.as_ref()) else { return };
         let go = |d: &Option<Duration>| d.as_ref().and_then(Duration::cel_nanos).filter(|n| i64::try_from(*n).is_ok());
-        let failure = |check, text: &str| Failure::new(Feature::Retry, check, text);
+        let failure = |check, text: &str, field: &str| {
+            Failure::new(Feature::Retry, check, text).at(format!("spec.retry.perRetry.backOff.{field}"))
+        };
         let base = go(&back_off.base_interval);
         if base == Some(0) {
-            out.push(failure(Check::T23, "baseInterval cannot be set to 0s"));
+            out.push(failure(Check::T23, "baseInterval cannot be set to 0s", "baseInterval"));
             return;
         }
         if let Some(max) = go(&back_off.max_interval) {
             if max == 0 {
-                out.push(failure(Check::T24, "maxInterval cannot be set to 0s"));
+                out.push(failure(Check::T24, "maxInterval cannot be set to 0s", "maxInterval"));
             } else if base.is_some_and(|base| base > max) {
-                out.push(failure(Check::T25, "maxInterval cannot be less than baseInterval"));
+                out.push(failure(Check::T25, "maxInterval cannot be less than baseInterval", "maxInterval"));
             }
         }
     }

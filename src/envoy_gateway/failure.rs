@@ -34,6 +34,24 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// The spec field the feature reads (`spec.rateLimit`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Feature::RateLimit => "spec.rateLimit",
+            Feature::BandwidthLimit => "spec.bandwidthLimit",
+            Feature::LoadBalancer => "spec.loadBalancer",
+            Feature::CircuitBreaker => "spec.circuitBreaker",
+            Feature::TcpKeepalive => "spec.tcpKeepalive",
+            Feature::Retry => "spec.retry",
+            Feature::Timeout => "spec.timeout",
+            Feature::BackendConnection => "spec.connection",
+            Feature::Http2 => "spec.http2",
+            Feature::ResponseOverride => "spec.responseOverride",
+            Feature::RequestBuffer => "spec.requestBuffer",
+            Feature::Telemetry => "spec.telemetry",
+        }
+    }
+
     /// The prefix Envoy Gateway writes before the feature's errors (without `": "`).
     pub fn prefix(self) -> &'static str {
         match self {
@@ -121,12 +139,27 @@ pub struct Failure {
     pub check: Check,
     /// The builder's error text, as Go formats it.
     pub text: String,
+    /// The field at fault, when narrower than the feature's.
+    field: Option<String>,
 }
 
 impl Failure {
     /// A failure of `check` in `feature` with the builder's error `text`.
     pub fn new(feature: Feature, check: Check, text: impl Into<String>) -> Self {
-        Failure { feature, check, text: text.into() }
+        Failure { feature, check, text: text.into(), field: None }
+    }
+
+    /// The same failure, naming the field at fault (`spec.connection.bufferLimit`).
+    #[must_use]
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        self.field = Some(path.into());
+        self
+    }
+
+    /// The path of the field at fault from the object root (`spec.connection.bufferLimit`), or
+    /// the feature's field when the check named none.
+    pub fn path(&self) -> &str {
+        self.field.as_deref().unwrap_or(self.feature.path())
     }
 }
 
@@ -241,7 +274,7 @@ mod tests {
         assert!(message.ends_with("é\u{fffd} (message truncated)."), "{}", &message[message.len() - 40..]);
         assert_eq!(message.len(), kept + "\u{fffd}".len() + " (message truncated).".len());
         // A message of exactly 32768 bytes is kept whole.
-        let exact = format!("{}", "y".repeat(32_768 - "Telemetry: ".len() - 1));
+        let exact = "y".repeat(32_768 - "Telemetry: ".len() - 1);
         let whole = NotAccepted::from_failures(vec![Failure::new(Feature::Telemetry, Check::T35, exact)]).unwrap();
         assert_eq!(whole.to_string().len(), 32_768);
         assert!(whole.to_string().ends_with("y."));

@@ -6,6 +6,11 @@
 //! policy alone (checks T01-T35 of the reference) and from what is known of the management side's
 //! Envoy Gateway ([`Settings`], check T36). It cannot know other resources: whether the targets
 //! exist, whether a referenced ConfigMap exists, or which of two policies on one target wins.
+//!
+//! [`BackendTrafficPolicy::envoy_gateway_verdict`](crate::BackendTrafficPolicy::envoy_gateway_verdict)
+//! gives a [`Verdict`]: the rejection ([`NotAccepted`], whose `Display` is Envoy Gateway's condition
+//! message), the `DeprecatedField` warning, the [`Ignored`] settings and the `Condition`s Envoy
+//! Gateway writes for one ancestor. Each check lives next to the type it reads.
 
 mod failure;
 mod ignored;

@@ -79,11 +79,14 @@ impl BackendTrafficPolicy {
         // T49 (backendtrafficpolicy.go:1566-1571): a built request buffer with any upgrade. The
         // CRD (R08) refuses both in one object; a merged policy can hold both.
         if buffered && spec.http_upgrade.as_ref().is_some_and(|upgrades| !upgrades.is_empty()) {
-            out.push(Failure::new(
-                Feature::RequestBuffer,
-                Check::T49,
-                "requestBuffer cannot be used together with httpUpgrade",
-            ));
+            out.push(
+                Failure::new(
+                    Feature::RequestBuffer,
+                    Check::T49,
+                    "requestBuffer cannot be used together with httpUpgrade",
+                )
+                .at("spec.httpUpgrade"),
+            );
         }
 
         let mut notes: Vec<Ignored> = Vec::new();
@@ -143,7 +146,7 @@ impl Verdict {
         }
     }
 
-    /// Settings Envoy Gateway accepts but does not apply as written (S01-S06), in spec order.
+    /// Settings Envoy Gateway accepts but does not apply as written (S01-S06), feature by feature.
     #[must_use]
     pub fn ignored(&self) -> &[Ignored] {
         &self.ignored

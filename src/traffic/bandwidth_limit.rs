@@ -103,7 +103,10 @@ impl BandwidthLimit {
         ];
         for (limit, direction, [not_int64, negative, too_small]) in directions {
             let Some(limit) = limit else { continue };
-            let failure = |check, text: String| Failure::new(Feature::BandwidthLimit, check, text);
+            let failure = |check, text: String| {
+                Failure::new(Feature::BandwidthLimit, check, text)
+                    .at(format!("spec.bandwidthLimit.{direction}.limit.value"))
+            };
             let Some(bytes) = limit.value.as_int64() else {
                 out.push(failure(not_int64, format!("{direction} limit value must be convertible to an int64")));
                 return;

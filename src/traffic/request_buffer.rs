@@ -25,15 +25,25 @@ impl RequestBuffer {
         let Some(limit) = &self.limit else { return true };
         match limit.as_int64() {
             None => {
-                out.push(Failure::new(Feature::RequestBuffer, Check::T32, "limit must be convertible to an int64"));
+                out.push(
+                    Failure::new(Feature::RequestBuffer, Check::T32, "limit must be convertible to an int64")
+                        .at("spec.requestBuffer.limit"),
+                );
                 false
             }
             Some(v) if u32::try_from(v).is_err() => {
-                out.push(Failure::new(
-                    Feature::RequestBuffer,
-                    Check::T33,
-                    format!("limit value {} is out of range, must be between 0 and {}", limit.canonical(), u32::MAX),
-                ));
+                out.push(
+                    Failure::new(
+                        Feature::RequestBuffer,
+                        Check::T33,
+                        format!(
+                            "limit value {} is out of range, must be between 0 and {}",
+                            limit.canonical(),
+                            u32::MAX
+                        ),
+                    )
+                    .at("spec.requestBuffer.limit"),
+                );
                 false
             }
             Some(_) => true,

@@ -171,6 +171,7 @@ impl Telemetry {
     /// Envoy Gateway's checks T34-T35 (`validateTelemetry`, backendtrafficpolicy.go:2608-2618,
     /// and `validateStatName`, envoyproxy_validate.go:334-349) on a non-empty route stat name.
     pub(crate) fn envoy_gateway_check(&self, out: &mut Vec<Failure>) {
+        const PATH: &str = "spec.telemetry.metrics.routeStatName";
         let Some(name) = self.metrics.as_ref().and_then(|m| m.route_stat_name.as_deref()) else { return };
         if name.is_empty() {
             return;
@@ -178,11 +179,14 @@ impl Telemetry {
         let mut operators = stat_operators(name).peekable();
         if operators.peek().is_none() {
             if name.contains('%') {
-                out.push(Failure::new(
-                    Feature::Telemetry,
-                    Check::T34,
-                    "unable to configure Route Stat Name: unable to configure stat name with invalid operator",
-                ));
+                out.push(
+                    Failure::new(
+                        Feature::Telemetry,
+                        Check::T34,
+                        "unable to configure Route Stat Name: unable to configure stat name with invalid operator",
+                    )
+                    .at(PATH),
+                );
             }
             return;
         }
@@ -190,11 +194,14 @@ impl Telemetry {
         if unsupported.peek().is_some() {
             // Go's %v of a []string: the items space-separated in brackets.
             let list = unsupported.collect::<Vec<_>>().join(" ");
-            out.push(Failure::new(
-                Feature::Telemetry,
-                Check::T35,
-                format!("unable to configure Route Stat Name: unsupported operators: [{list}]"),
-            ));
+            out.push(
+                Failure::new(
+                    Feature::Telemetry,
+                    Check::T35,
+                    format!("unable to configure Route Stat Name: unsupported operators: [{list}]"),
+                )
+                .at(PATH),
+            );
         }
     }
 }
