@@ -74,8 +74,3 @@ pub use status::PolicyStatus;
 pub use sync::sync_decision;
 pub use target::{TargetRef, TargetSelector};
 pub use validate::{ValidationError, ValidationErrors};
-
-/// The code blocks of the README, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;

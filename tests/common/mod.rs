@@ -1,7 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests of this package and of `conformance/`.
 #![allow(dead_code)]
-
-pub mod cel;
 
 use std::path::PathBuf;
 
@@ -20,7 +18,7 @@ pub fn corpus_dir() -> Option<PathBuf> {
             Some(dir)
         }
         None => {
-            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+            let dir = root_dir().join("../shared/corpus");
             if dir.join("upstream").is_dir() {
                 Some(dir)
             } else {
@@ -43,9 +41,19 @@ pub fn yaml_files(dir: &std::path::Path) -> Vec<PathBuf> {
     files
 }
 
+/// The crate's root directory, the one holding `tests/fixtures`. This file is also compiled into
+/// the tests of the `conformance/` workspace member, whose own directory is one level below.
+pub fn root_dir() -> PathBuf {
+    let package = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    match package.parent() {
+        Some(parent) if !package.join("tests/fixtures").is_dir() => parent.to_path_buf(),
+        _ => package,
+    }
+}
+
 /// Our fixtures directory.
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    root_dir().join("tests/fixtures")
 }
 
 /// Removes explicit `null`s from objects: the API server drops them on non-nullable fields.

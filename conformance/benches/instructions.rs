@@ -28,7 +28,7 @@ fn main() {
     let passes: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1);
     let dir = std::env::var_os("BTP_CORPUS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
         .join("upstream");
     let mut docs = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {

@@ -3,8 +3,9 @@
 //! the same run and the ratios against it are printed at the end (absolute times drift on a
 //! shared machine; ratios measured together do not).
 //!
-//! Inputs: our fixtures (`tests/fixtures`) and, when present, the upstream corpus
-//! (`BTP_CORPUS_DIR`, default `../shared/corpus`). Run with `cargo bench --bench policy`.
+//! Inputs: our fixtures (`tests/fixtures` of the crate) and, when present, the upstream corpus
+//! (`BTP_CORPUS_DIR`, default `../shared/corpus` beside the repository). Run with
+//! `cargo bench --bench policy` from the repository root.
 // Test code: a panic here fails a test or a demo; no controller runs it on tenant input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
@@ -44,15 +45,19 @@ fn load(dir: &std::path::Path, docs: &mut Vec<Doc>) {
     }
 }
 
+/// The repository's root: this package (`conformance/`) is one level below it.
+fn root_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 fn corpus() -> (String, Vec<Doc>) {
     let mut docs = Vec::new();
-    let shared = std::env::var_os("BTP_CORPUS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let shared =
+        std::env::var_os("BTP_CORPUS_DIR").map(PathBuf::from).unwrap_or_else(|| root_dir().join("../shared/corpus"));
     load(&shared.join("upstream"), &mut docs);
     let label = if docs.is_empty() { "fixtures" } else { "upstream corpus" };
     if docs.is_empty() {
-        load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), &mut docs);
+        load(&root_dir().join("tests/fixtures"), &mut docs);
     }
     (label.to_owned(), docs)
 }
@@ -222,9 +227,7 @@ fn bench_end_to_end(c: &mut Criterion, docs: &[Doc]) {
 
 /// Mean time of one benchmark, read from criterion's report directory.
 fn mean_ns(group: &str, id: &str) -> Option<f64> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root_dir().join("target"));
     let path = target.join("criterion").join(group).join(id).join("new/estimates.json");
     let value: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
     value.pointer("/mean/point_estimate")?.as_f64()
