@@ -1,5 +1,5 @@
 //! Benchmarks: parsing (typed vs untyped, JSON and YAML), `validate()`, every path of
-//! `sync_decision`, and the controller's end-to-end path. Each group measures a baseline in
+//! `sync_decision`, Envoy Gateway's verdict, and the controller's end-to-end path. Each group measures a baseline in
 //! the same run and the ratios against it are printed at the end (absolute times drift on a
 //! shared machine; ratios measured together do not).
 //!
@@ -13,6 +13,7 @@ use std::{hint::black_box, path::PathBuf, time::Duration};
 
 use backend_traffic_policy::{
     BackendTrafficPolicy,
+    envoy_gateway::Settings,
     kubelb::{Config, GatewayApiSettings, Tenant},
     parse::{self, FieldValidation},
     sync::SyncDecision,
@@ -201,6 +202,59 @@ fn bench_sync(c: &mut Criterion, docs: &[Doc]) {
     g.finish();
 }
 
+/// Envoy Gateway's verdict on the accepted policies (as stored, CRD defaults applied) against a
+/// typed parse of the same documents, and the controller's path with the verdict against an
+/// untyped `Value` parse.
+fn bench_envoy_gateway(c: &mut Criterion, docs: &[Doc]) {
+    let settings = Settings::default().with_global_rate_limit(true);
+    let accepted: Vec<(&Doc, BackendTrafficPolicy)> = docs
+        .iter()
+        .map(|d| (d, typed(d).with_defaults()))
+        .filter(|(_, p)| p.envoy_gateway_verdict(&settings).is_accepted())
+        .collect();
+    let stored: Vec<Vec<u8>> = accepted.iter().map(|(_, p)| serde_json::to_vec(p).unwrap()).collect();
+    let config = Config::default_named("kubelb");
+    let tenant = Tenant::named("tenant-a");
+    let mut g = c.benchmark_group("envoy_gateway");
+    g.throughput(Throughput::Elements(accepted.len() as u64));
+    g.bench_function("typed_serde_parse", |b| {
+        b.iter(|| {
+            stored
+                .iter()
+                .map(|j| serde_json::from_slice::<BackendTrafficPolicy>(black_box(j)).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("verdict", |b| {
+        b.iter(|| {
+            accepted
+                .iter()
+                .map(|(_, p)| black_box(p).envoy_gateway_verdict(&settings).is_accepted() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("untyped_value", |b| {
+        b.iter(|| stored.iter().map(|j| serde_json::from_slice::<Value>(black_box(j)).is_ok() as usize).sum::<usize>())
+    });
+    // JSON bytes -> typed -> verdict -> decision (sync_decision validates first, rule 6).
+    g.bench_function("json_parse_verdict_decide", |b| {
+        b.iter(|| {
+            let mut applied = 0usize;
+            for j in &stored {
+                let Ok(policy) = serde_json::from_slice::<BackendTrafficPolicy>(black_box(j)) else { continue };
+                if !policy.envoy_gateway_verdict(&settings).is_accepted() {
+                    continue;
+                }
+                if matches!(sync_decision(&policy, &config, &tenant), SyncDecision::Apply { .. }) {
+                    applied += 1;
+                }
+            }
+            applied
+        })
+    });
+    g.finish();
+}
+
 fn bench_end_to_end(c: &mut Criterion, docs: &[Doc]) {
     let config = Config::default_named("kubelb");
     let tenant = Tenant::named("tenant-a");
@@ -245,6 +299,12 @@ fn print_budgets(docs: usize, label: &str) {
     show("typed YAML parse / untyped YAML parse", ratio("parse_yaml", "typed_serde", "untyped_value"), "<= 1.0");
     show("strict YAML parse / untyped YAML parse", ratio("parse_yaml", "typed_strict", "untyped_value"), "info");
     show("validate / typed JSON parse", ratio("validate", "validate", "typed_serde_parse"), "<= 0.3");
+    show("Envoy Gateway verdict / typed JSON parse", ratio("envoy_gateway", "verdict", "typed_serde_parse"), "<= 0.2");
+    show(
+        "parse+verdict+decision / untyped Value parse",
+        ratio("envoy_gateway", "json_parse_verdict_decide", "untyped_value"),
+        "<= 2.0",
+    );
     show("apply decision / clone of the policy", ratio("sync_decision", "apply", "clone_policy"), "<= 1.5");
     show(
         "apply decision / clone, applied corpus policies",
@@ -280,6 +340,7 @@ fn main() {
     bench_validate(&mut c, &docs);
     bench_sync(&mut c, &docs);
     bench_end_to_end(&mut c, &docs);
+    bench_envoy_gateway(&mut c, &docs);
     c.final_summary();
     print_budgets(docs.len(), &label);
 }
