@@ -12,8 +12,9 @@
 //! - [`BackendTrafficPolicy::validate`] checks what the API server checks, with its messages;
 //!   [`BackendTrafficPolicy::with_defaults`] fills in the CRD defaults.
 //! - [`sync_decision`] tells a KubeLB controller to apply a rewritten copy of a tenant's policy,
-//!   remove the synced copy or reject the policy; the [`sync`] module documents its decision table
-//!   and the reasons behind its security rules. [`kubelb`] models KubeLB's `Config` and `Tenant`.
+//!   remove the synced copy or reject the policy (also when the management cluster's API server
+//!   could not store the rewritten copy, or its Envoy Gateway would not accept it); the [`sync`]
+//!   module documents its decision table and the reasons behind its security rules. [`kubelb`] models KubeLB's `Config` and `Tenant`.
 //!
 //! ```
 //! use backend_traffic_policy::{

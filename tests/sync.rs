@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use backend_traffic_policy::{
     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
     cluster::retry::Retry,
+    envoy_gateway::Settings,
     kubelb::{Config, GatewayApiSettings, Tenant},
     parse::{self, FieldValidation},
-    envoy_gateway::Settings,
     sync::{
         self, DependencyKind, DropCause, RejectReason, RemoveReason, Scope, SyncDecision, SyncOptions, SyncWarning,
         TargetField,
@@ -179,7 +179,8 @@ fn check(rule: &str, decision: &SyncDecision, expected: &Expected) -> Result<(),
                     let shown = reason.to_string();
                     let (header, lines) = shown.split_once('\n').unwrap_or((&shown, ""));
                     let lines: Vec<&str> = lines.lines().collect();
-                    if header != "the policy cannot be synced: the object rewritten for the management cluster is invalid:"
+                    if header
+                        != "the policy cannot be synced: the object rewritten for the management cluster is invalid:"
                         || lines != *want
                     {
                         return fail(format!("shown as {shown:?}, expected the lines {want:#?}"));
@@ -622,7 +623,8 @@ fn envoy_gateway_verdict_rules() {
         {"limit": {"requests": 10, "unit": "Minute"}},
         {"clientSelectors": [{"headers": [{"name": "x-user", "value": "a"}]}], "limit": {"requests": 1, "unit": "Second"}},
     ]}});
-    let table_size = |size: u32| json!({"type": "ConsistentHash", "consistentHash": {"type": "SourceIP", "tableSize": size}});
+    let table_size =
+        |size: u32| json!({"type": "ConsistentHash", "consistentHash": {"type": "SourceIP", "tableSize": size}});
     let global_rate_limit = json!({"global": {"rules": [{"limit": {"requests": 10, "unit": "Minute"}}]}});
     #[allow(clippy::type_complexity)]
     let cases: Vec<(&str, BackendTrafficPolicy, Option<bool>, Tenant, Expected)> = vec![
@@ -780,7 +782,11 @@ fn envoy_gateway_verdict_rules() {
             failures.push(failure);
         }
         if global_rate_limit.is_none() {
-            assert_eq!(decision, sync_decision(policy, &config(&[]), tenant), "{rule}: sync_decision is decide with defaults");
+            assert_eq!(
+                decision,
+                sync_decision(policy, &config(&[]), tenant),
+                "{rule}: sync_decision is decide with defaults"
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

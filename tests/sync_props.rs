@@ -84,7 +84,8 @@ fn name_with_separator_at_cut(namespace: &str) -> BoxedStrategy<String> {
 
 /// Target kinds: mostly those KubeLB syncs, so that most policies keep a target.
 fn kind() -> impl Strategy<Value = String> {
-    prop_oneof![4 => proptest::sample::select(SYNCED_KINDS), 1 => proptest::sample::select(KINDS)].prop_map(str::to_owned)
+    prop_oneof![4 => proptest::sample::select(SYNCED_KINDS), 1 => proptest::sample::select(KINDS)]
+        .prop_map(str::to_owned)
 }
 
 fn target_ref() -> impl Strategy<Value = TargetRef> {
@@ -176,7 +177,9 @@ impl EnvoyGatewayFeature {
                     {"clientSelectors": [{"headers": [{"name": "x-user", "value": "a"}]}], "limit": {"requests": 1, "unit": "Second"}},
                 ]}}),
             ),
-            Self::GlobalRateLimit => ("rateLimit", json!({"global": {"rules": [{"limit": {"requests": 10, "unit": "Minute"}}]}})),
+            Self::GlobalRateLimit => {
+                ("rateLimit", json!({"global": {"rules": [{"limit": {"requests": 10, "unit": "Minute"}}]}}))
+            }
             Self::DeprecatedCompression => ("compression", json!([{"type": "Gzip"}])),
             Self::CompressorWithoutBlock => ("compressor", json!([{"type": "Brotli"}])),
         };
@@ -187,14 +190,16 @@ impl EnvoyGatewayFeature {
 
 fn envoy_gateway_feature() -> impl Strategy<Value = EnvoyGatewayFeature> {
     use EnvoyGatewayFeature::*;
-    proptest::sample::select(&[
-        TableSize(65536),
-        TableSize(65537),
-        LocalRateLimitFinerThanDefault,
-        GlobalRateLimit,
-        DeprecatedCompression,
-        CompressorWithoutBlock,
-    ][..])
+    proptest::sample::select(
+        &[
+            TableSize(65536),
+            TableSize(65537),
+            LocalRateLimitFinerThanDefault,
+            GlobalRateLimit,
+            DeprecatedCompression,
+            CompressorWithoutBlock,
+        ][..],
+    )
 }
 
 fn policy() -> impl Strategy<Value = BackendTrafficPolicy> {
@@ -539,5 +544,6 @@ fn differs_from_full_validation(
     let full: Vec<String> =
         written.validate().err().into_iter().flatten().filter(|e| metadata(e)).map(|e| e.to_string()).collect();
     let targeted: Vec<String> = errors.iter().filter(|e| metadata(e)).map(ToString::to_string).collect();
-    (full != targeted).then(|| format!("{name:?} of tenant {tenant_name:?}: validate() says {full:#?}, the sync {targeted:#?}"))
+    (full != targeted)
+        .then(|| format!("{name:?} of tenant {tenant_name:?}: validate() says {full:#?}, the sync {targeted:#?}"))
 }
