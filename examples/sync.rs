@@ -4,11 +4,14 @@
 //! rejected.
 //!
 //! ```text
-//! cargo run --example sync -- [FILE...]
+//! cargo run --example sync -- [--global-rate-limit=on|off] [FILE...]
 //! ```
 //!
 //! The decision is taken against a default KubeLB `Config` and a `Tenant` named `tenant-a`, with
-//! the default options: management-side fields are refused.
+//! the default options: management-side fields are refused, and whether the management side's
+//! Envoy Gateway has a rate-limit service is unknown unless `--global-rate-limit` says so.
+//! Rejections print their reason (the API server's errors, Envoy Gateway's condition message);
+//! Envoy Gateway's deprecation warning and ignored settings are among an `Apply`'s warnings.
 //! Without arguments it runs on the four policies of KubeLB's documentation: the seed files of
 //! the shared corpus (`$BTP_CORPUS_DIR/seed`, else `../shared/corpus/seed`) when they are there,
 //! else our corrected copies in `examples/policies/`. Files are read in Warn mode, so fields
@@ -25,15 +28,28 @@ use std::{
 
 use backend_traffic_policy::{
     BackendTrafficPolicy,
+    envoy_gateway::Settings,
     kubelb::{Config, Tenant},
     parse::{self, FieldValidation},
-    sync::SyncDecision,
-    sync_decision,
+    sync::{self, SyncDecision, SyncOptions},
 };
 use serde::Serialize;
 
 fn main() -> ExitCode {
-    let mut files: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let mut settings = Settings::default();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for arg in std::env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("--global-rate-limit=on") => settings = settings.with_global_rate_limit(true),
+            Some("--global-rate-limit=off") => settings = settings.with_global_rate_limit(false),
+            Some(other) if other.starts_with("--") => {
+                eprintln!("unknown option {other}; usage: sync [--global-rate-limit=on|off] [FILE...]");
+                return ExitCode::FAILURE;
+            }
+            _ => files.push(PathBuf::from(arg)),
+        }
+    }
+    let options = SyncOptions::default().with_envoy_gateway(settings);
     if files.is_empty() {
         match default_files() {
             Ok(found) => files = found,
@@ -76,7 +92,7 @@ fn main() -> ExitCode {
             for warning in &parsed.warnings {
                 println!("# parse warning: {warning}");
             }
-            let decision = sync_decision(&parsed.value, &config, &tenant);
+            let decision = sync::decide(&parsed.value, &config, &tenant, &options);
             match serde_yaml::to_string(&report(&decision)) {
                 Ok(yaml) => print!("{yaml}"),
                 Err(e) => {

@@ -18,8 +18,9 @@
 //!   ([`envoy_gateway::Settings`]); it cannot know other resources (targets, ConfigMaps,
 //!   conflicts between policies). See [`envoy_gateway`].
 //! - [`sync_decision`] tells a KubeLB controller to apply a rewritten copy of a tenant's policy,
-//!   remove the synced copy or reject the policy; the [`sync`] module documents its decision table
-//!   and the reasons behind its security rules. [`kubelb`] models KubeLB's `Config` and `Tenant`.
+//!   remove the synced copy or reject the policy (also when the management cluster's API server
+//!   could not store the rewritten copy, or its Envoy Gateway would not accept it); the [`sync`]
+//!   module documents its decision table and the reasons behind its security rules. [`kubelb`] models KubeLB's `Config` and `Tenant`.
 //!
 //! ```
 //! use backend_traffic_policy::{

@@ -11,16 +11,19 @@ use std::collections::BTreeMap;
 use backend_traffic_policy::{
     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
     cluster::retry::Retry,
+    envoy_gateway::Settings,
     kubelb::{Config, GatewayApiSettings, Tenant},
     parse::{self, FieldValidation},
     sync::{
-        self, DependencyKind, DropCause, RejectReason, RemoveReason, Scope, SyncDecision, SyncWarning, TargetField,
+        self, DependencyKind, DropCause, RejectReason, RemoveReason, Scope, SyncDecision, SyncOptions, SyncWarning,
+        TargetField,
     },
     sync_decision,
     target::{NamespaceFrom, TargetNamespaces},
     traffic::response_override::{CustomResponse, ResponseBody, ResponseOverride},
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, OwnerReference, Time};
+use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
 // Builders
@@ -126,7 +129,12 @@ enum Rejected {
     MissingTenantName,
     Invalid,
     NoSupportedTarget(&'static [&'static str]),
-    InvalidAfterRewrite,
+    /// The lines of the reason's `Display` after its first: the API server's errors, then the
+    /// sentences saying which name to change.
+    InvalidAfterRewrite(&'static [&'static str]),
+    ManagementSide,
+    /// Envoy Gateway's exact condition message.
+    NotAccepted(&'static str),
 }
 
 /// One line per target of a spec: `targetRef HTTPRoute default-backend`,
@@ -166,7 +174,27 @@ fn check(rule: &str, decision: &SyncDecision, expected: &Expected) -> Result<(),
                 | (Rejected::MissingName, RejectReason::MissingName)
                 | (Rejected::MissingTenantName, RejectReason::MissingTenantName)
                 | (Rejected::Invalid, RejectReason::Invalid(_))
-                | (Rejected::InvalidAfterRewrite, RejectReason::InvalidAfterRewrite(_)) => true,
+                | (Rejected::ManagementSide, RejectReason::ManagementSide { .. }) => true,
+                (Rejected::InvalidAfterRewrite(want), RejectReason::InvalidAfterRewrite(_)) => {
+                    let shown = reason.to_string();
+                    let (header, lines) = shown.split_once('\n').unwrap_or((&shown, ""));
+                    let lines: Vec<&str> = lines.lines().collect();
+                    if header
+                        != "the policy cannot be synced: the object rewritten for the management cluster is invalid:"
+                        || lines != *want
+                    {
+                        return fail(format!("shown as {shown:?}, expected the lines {want:#?}"));
+                    }
+                    true
+                }
+                (Rejected::NotAccepted(want), RejectReason::NotAccepted(rejection)) => {
+                    if rejection.to_string() != *want
+                        || reason.to_string() != format!("Envoy Gateway would not accept it: {want}")
+                    {
+                        return fail(format!("shown as {reason:?}, expected {want:?}"));
+                    }
+                    true
+                }
                 (Rejected::NoSupportedTarget(want), RejectReason::NoSupportedTarget { dropped }) => {
                     let dropped: Vec<String> = dropped.iter().map(ToString::to_string).collect();
                     if dropped != *want {
@@ -271,6 +299,17 @@ fn decision_and_target_rules() {
             Expected::Reject(Rejected::Invalid),
         ),
         (
+            // objectmeta.go:198 lets generateName stand in for the name, so validate() passes.
+            "decision 6: a policy with only generateName (not yet named by its API server) is rejected (no guessing)",
+            with(refs([http()]), |p| {
+                p.metadata.name = None;
+                p.metadata.generate_name = Some("policy-".to_owned());
+            }),
+            config(&[]),
+            tenant(&[]),
+            Expected::Reject(Rejected::MissingName),
+        ),
+        (
             "decision 6: a tenant without name is rejected (no guessing)",
             refs([http()]),
             config(&[]),
@@ -325,7 +364,10 @@ fn decision_and_target_rules() {
             }),
             config(&[]),
             tenant(&[]),
-            Expected::Reject(Rejected::InvalidAfterRewrite),
+            Expected::Reject(Rejected::InvalidAfterRewrite(&[
+                "spec: Invalid value: \"object\": either targetRef or targetRefs must be used",
+                "Use either `targetRef` or `targetRefs`: the CRD allowed both only because of target selectors, and the sync dropped them all.",
+            ])),
         ),
         (
             "decision 10: otherwise Apply; flags for other kinds do not matter",
@@ -361,7 +403,11 @@ fn decision_and_target_rules() {
             policy(BackendTrafficPolicySpec { target_ref: Some(http()), ..Default::default() }),
             config(&[]),
             tenant(&[]),
-            Expected::Apply { targets: &["targetRef HTTPRoute default-backend"], warnings: &[] },
+            Expected::Apply {
+                targets: &["targetRef HTTPRoute default-backend"],
+                // deprecatedFieldsUsedInBackendTrafficPolicy, backendtrafficpolicy.go:272 (v1.9.0).
+                warnings: &["Envoy Gateway will warn: spec.targetRef is deprecated, use spec.targetRefs instead"],
+            },
         ),
         (
             "target: a TCPRoute is dropped with a warning",
@@ -400,6 +446,7 @@ fn decision_and_target_rules() {
             },
         ),
         (
+            // No deprecation warning: Envoy Gateway judges the rewritten object, which has no targetRef.
             "target: a ListenerSet is dropped with a warning (deprecated targetRef form)",
             with(selectors([selector("HTTPRoute", &[])]), |p| p.spec.target_ref = Some(target("ListenerSet", "ls"))),
             config(&[]),
@@ -555,6 +602,357 @@ fn decision_and_target_rules() {
         assert_eq!(decision, sync_decision(policy, config, tenant), "{rule}: a second call decides differently");
     }
     assert!(failures.is_empty(), "{} of {} rows fail:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+/// The policy `default/policy` with a spec written as JSON, targeting the HTTPRoute `backend`
+/// unless the JSON names targets itself.
+fn from_json(mut spec: serde_json::Value) -> BackendTrafficPolicy {
+    if spec.get("targetRef").is_none() && spec.get("targetRefs").is_none() {
+        spec["targetRefs"] = json!([{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "backend"}]);
+    }
+    let spec: BackendTrafficPolicySpec = serde_json::from_value(spec).unwrap();
+    policy(spec)
+}
+
+/// Rule 7c (issue 9, item 3): Envoy Gateway's verdict on the object to apply. Rejections carry the
+/// exact `Accepted=False` message; deprecation warnings and ignored settings travel with `Apply`.
+/// The column `rate-limit service` is `Settings::global_rate_limit` given to `decide`.
+#[test]
+fn envoy_gateway_verdict_rules() {
+    let local_rate_limit = json!({"local": {"rules": [
+        {"limit": {"requests": 10, "unit": "Minute"}},
+        {"clientSelectors": [{"headers": [{"name": "x-user", "value": "a"}]}], "limit": {"requests": 1, "unit": "Second"}},
+    ]}});
+    let table_size =
+        |size: u32| json!({"type": "ConsistentHash", "consistentHash": {"type": "SourceIP", "tableSize": size}});
+    let global_rate_limit = json!({"global": {"rules": [{"limit": {"requests": 10, "unit": "Minute"}}]}});
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(&str, BackendTrafficPolicy, Option<bool>, Tenant, Expected)> = vec![
+        (
+            "T04 (backendtrafficpolicy.go:1857): a per-client rule per Second under a default per Minute",
+            from_json(json!({"rateLimit": local_rate_limit})),
+            None,
+            tenant(&[]),
+            Expected::Reject(Rejected::NotAccepted(
+                "RateLimit: local rateLimit rule limit unit must be a multiple of the default limit unit.",
+            )),
+        ),
+        (
+            "T22 (clustersettings.go:462): tableSize 65536 is not prime",
+            from_json(json!({"loadBalancer": table_size(65536)})),
+            None,
+            tenant(&[]),
+            Expected::Reject(Rejected::NotAccepted("LoadBalancer: ConsistentHash: invalid TableSize value 65536.")),
+        ),
+        (
+            "T22 edge (clustersettings.go:461): tableSize 65537 is prime and accepted",
+            from_json(json!({"loadBalancer": table_size(65537)})),
+            None,
+            tenant(&[]),
+            Expected::Apply { targets: &["targetRefs[0] HTTPRoute default-backend"], warnings: &[] },
+        ),
+        (
+            // errors.Join of the features, one final period (status/conditions.go:75-101).
+            "T04 + T22: one line per feature, in buildTrafficFeatures' order (backendtrafficpolicy.go:1474-1571)",
+            from_json(json!({"rateLimit": local_rate_limit, "loadBalancer": table_size(65536)})),
+            None,
+            tenant(&[]),
+            Expected::Reject(Rejected::NotAccepted(
+                "RateLimit: local rateLimit rule limit unit must be a multiple of the default limit unit\nLoadBalancer: ConsistentHash: invalid TableSize value 65536.",
+            )),
+        ),
+        (
+            "T36 (backendtrafficpolicy.go:1896): a global rate limit without a rate-limit service",
+            from_json(json!({"rateLimit": global_rate_limit})),
+            Some(false),
+            tenant(&[]),
+            Expected::Reject(Rejected::NotAccepted(
+                "RateLimit: enable Ratelimit in the EnvoyGateway config to configure global rateLimit.",
+            )),
+        ),
+        (
+            "T36 edge: a global rate limit with a rate-limit service is applied",
+            from_json(json!({"rateLimit": global_rate_limit})),
+            Some(true),
+            tenant(&[]),
+            Expected::Apply { targets: &["targetRefs[0] HTTPRoute default-backend"], warnings: &[] },
+        ),
+        (
+            "T36 not run: unknown settings (sync_decision's default) apply a global rate limit",
+            from_json(json!({"rateLimit": global_rate_limit})),
+            None,
+            tenant(&[]),
+            Expected::Apply { targets: &["targetRefs[0] HTTPRoute default-backend"], warnings: &[] },
+        ),
+        (
+            "deprecation (backendtrafficpolicy.go:275): a non-empty compression list",
+            from_json(json!({"compression": [{"type": "Gzip"}]})),
+            None,
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRefs[0] HTTPRoute default-backend"],
+                warnings: &["Envoy Gateway will warn: spec.compression is deprecated, use spec.compressor instead"],
+            },
+        ),
+        (
+            "deprecation (status/policy.go:213-236): both fields, sorted and joined by `; `",
+            from_json(json!({
+                "targetRef": {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "backend"},
+                "compression": [{"type": "Brotli"}],
+            })),
+            None,
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRef HTTPRoute default-backend"],
+                warnings: &[
+                    "Envoy Gateway will warn: spec.compression is deprecated, use spec.compressor instead; spec.targetRef is deprecated, use spec.targetRefs instead",
+                ],
+            },
+        ),
+        (
+            "S04 (backendtrafficpolicy.go:2546-2548): a compressor without its gzip block is skipped",
+            from_json(json!({"compressor": [{"type": "Gzip"}]})),
+            None,
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRefs[0] HTTPRoute default-backend"],
+                warnings: &[
+                    "spec.compressor[0]: the entry has no `gzip` block, so Envoy Gateway skips it and this compressor is not enabled",
+                ],
+            },
+        ),
+        (
+            "order: target warnings first, then Envoy Gateway's (dropped TCPRoute, kept targetRef)",
+            with(from_json(json!({"compressor": [{"type": "Gzip"}]})), |p| {
+                p.spec.target_refs = None;
+                p.spec.target_ref = Some(target("HTTPRoute", "backend"));
+                p.spec.target_selectors = Some(vec![selector("TCPRoute", &[])]);
+            }),
+            None,
+            tenant(&[]),
+            Expected::Apply {
+                targets: &["targetRef HTTPRoute default-backend"],
+                warnings: &[
+                    "spec.targetSelectors[0] (TCPRoute selector) dropped: KubeLB does not sync policies for this kind of target",
+                    "Envoy Gateway will warn: spec.targetRef is deprecated, use spec.targetRefs instead",
+                    "spec.compressor[0]: the entry has no `gzip` block, so Envoy Gateway skips it and this compressor is not enabled",
+                ],
+            },
+        ),
+        (
+            "order: rule 7 before 7c (only a TCPRoute left to target: no target, whatever the verdict)",
+            with(from_json(json!({"loadBalancer": table_size(65536)})), |p| {
+                p.spec.target_refs = Some(vec![target("TCPRoute", "db")]);
+            }),
+            None,
+            tenant(&[]),
+            Expected::Reject(Rejected::NoSupportedTarget(&[
+                "spec.targetRefs[0] (TCPRoute db) dropped: KubeLB does not sync policies for this kind of target",
+            ])),
+        ),
+        (
+            "order: rule 6b before 7c (a management-side field and a refused table size)",
+            from_json(json!({
+                "loadBalancer": table_size(65536),
+                "telemetry": {"tracing": {"customTags": {"pod": {"type": "Environment", "environment": {"name": "POD"}}}}},
+            })),
+            None,
+            tenant(&[]),
+            Expected::Reject(Rejected::ManagementSide),
+        ),
+        (
+            "order: rule 7b before 7c (a tenant name with a dot and a refused table size)",
+            from_json(json!({"loadBalancer": table_size(65536)})),
+            None,
+            Tenant::named("acme.example"),
+            Expected::Reject(Rejected::InvalidAfterRewrite(&[
+                "metadata.namespace: Invalid value: \"tenant-acme.example\": must not contain dots",
+                "Rename the tenant: its namespace in the management cluster, `tenant-{tenant name}`, must be a DNS-1123 label, so the tenant's name needs at most 56 lower-case letters, digits and `-`, and no `.`.",
+            ])),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (rule, policy, global_rate_limit, tenant, expected) in &cases {
+        policy.validate().unwrap_or_else(|e| panic!("{rule}: the row's policy must be valid:\n{e}"));
+        let mut settings = Settings::default();
+        settings.global_rate_limit = *global_rate_limit;
+        let options = SyncOptions::default().with_envoy_gateway(settings);
+        let decision = sync::decide(policy, &config(&[]), tenant, &options);
+        if let Err(failure) = check(rule, &decision, expected) {
+            failures.push(failure);
+        }
+        if global_rate_limit.is_none() {
+            assert_eq!(
+                decision,
+                sync_decision(policy, &config(&[]), tenant),
+                "{rule}: sync_decision is decide with defaults"
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Rule 7b (issue 10, item 2): the names and labels the rewrite writes must pass the management
+/// API server's metadata checks (apimachinery v0.36.3 `objectmeta.go:198` name, `:216` namespace,
+/// `meta/v1/validation/validation.go:113` labels; `ValidateConfigMapName` for the dependency).
+/// Each rejection also matches a full `validate()` of the object the sync would have written.
+#[test]
+fn storability_rules() {
+    let n = |count: usize| "n".repeat(count);
+    // "default-" is 8 bytes, so 46 more put the 55th byte, KubeLB's last kept one, after them.
+    let dot_at_cut = format!("{}.abcde", n(46));
+    let dash_at_cut = format!("{}-abcde", n(46));
+    let long_64 = format!("a{}", n(63));
+    let long_63 = format!("a{}", n(62));
+    let tenant_57 = format!("t{}", n(56));
+    let tenant_56 = format!("t{}", n(55));
+    let config_map = |name: &str| {
+        with(refs([target("HTTPRoute", "backend")]), |p| {
+            p.spec.response_override = Some(vec![value_ref_override(name)]);
+        })
+    };
+    let named = |name: &str| with(refs([target("HTTPRoute", "backend")]), |p| p.metadata.name = Some(name.to_owned()));
+    let ok = Expected::Apply { targets: &["targetRefs[0] HTTPRoute default-backend"], warnings: &[] };
+    const TENANT: &str = "Rename the tenant: its namespace in the management cluster, `tenant-{tenant name}`, must be a DNS-1123 label, so the tenant's name needs at most 56 lower-case letters, digits and `-`, and no `.`.";
+    const CUT: &str = "Rename the policy: when `{namespace}-{name}` has 60 bytes or more, KubeLB keeps its first 55 bytes and adds a hash, and here those bytes end in a `.`; a name without a `.` at that place (or a shorter one) syncs.";
+    const SHORTEN: &str = "Shorten the policy's name to at most 63 characters: the `kubelb.k8c.io/origin-name` label carries it, and a label value has at most 63.";
+    const SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    let lines = |lines: Vec<String>| -> &'static [&'static str] {
+        Box::leak(lines.into_iter().map(|l| &*Box::leak(l.into_boxed_str())).collect::<Vec<&str>>().into_boxed_slice())
+    };
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(&str, BackendTrafficPolicy, Tenant, Expected)> = vec![
+        (
+            "namespace (objectmeta.go:216, IsDNS1123Label): a tenant name with a dot",
+            refs([target("HTTPRoute", "backend")]),
+            Tenant::named("acme.example"),
+            Expected::Reject(Rejected::InvalidAfterRewrite(&[
+                "metadata.namespace: Invalid value: \"tenant-acme.example\": must not contain dots",
+                TENANT,
+            ])),
+        ),
+        (
+            "namespace (IsDNS1123Label, 63 bytes): a 57-character tenant name",
+            refs([target("HTTPRoute", "backend")]),
+            Tenant::named(&tenant_57),
+            Expected::Reject(Rejected::InvalidAfterRewrite(lines(vec![
+                format!("metadata.namespace: Invalid value: \"tenant-{tenant_57}\": must be no more than 63 bytes"),
+                TENANT.to_owned(),
+            ]))),
+        ),
+        ("namespace edge: a 56-character tenant name is stored", refs([target("HTTPRoute", "backend")]), Tenant::named(&tenant_56), Expected::Apply {
+            targets: &["targetRefs[0] HTTPRoute default-backend"],
+            warnings: &[],
+        }),
+        (
+            "namespace and label (IsValidLabelValue): a 64-character tenant name fails both, one sentence",
+            refs([target("HTTPRoute", "backend")]),
+            Tenant::named(&long_64),
+            Expected::Reject(Rejected::InvalidAfterRewrite(lines(vec![
+                format!("metadata.namespace: Invalid value: \"tenant-{long_64}\": must be no more than 63 bytes"),
+                format!("metadata.labels: Invalid value: \"{long_64}\": must be no more than 63 bytes"),
+                TENANT.to_owned(),
+            ]))),
+        ),
+        (
+            "label (IsValidLabelValue regex): a tenant name starting with `-` makes a valid namespace but no label value",
+            refs([target("HTTPRoute", "backend")]),
+            Tenant::named("-x"),
+            Expected::Reject(Rejected::InvalidAfterRewrite(&[
+                "metadata.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+                TENANT,
+            ])),
+        ),
+        (
+            "name (objectmeta.go:198, IsDNS1123Subdomain): a `.` on KubeLB's 55th byte gives `….-xxxx`",
+            named(&dot_at_cut),
+            tenant(&[]),
+            Expected::Reject(Rejected::InvalidAfterRewrite(lines(vec![
+                format!(
+                    "metadata.name: Invalid value: \"{}\": {SUBDOMAIN}",
+                    sync::name("default", &dot_at_cut)
+                ),
+                CUT.to_owned(),
+            ]))),
+        ),
+        ("name edge: a `-` on the 55th byte is trimmed by KubeLB", named(&dash_at_cut), tenant(&[]), Expected::Apply {
+            targets: &["targetRefs[0] HTTPRoute default-backend"],
+            warnings: &[],
+        }),
+        (
+            "label (IsValidLabelValue, 63 bytes): a 64-character policy name in origin-name",
+            named(&long_64),
+            tenant(&[]),
+            Expected::Reject(Rejected::InvalidAfterRewrite(lines(vec![
+                format!("metadata.labels: Invalid value: \"{long_64}\": must be no more than 63 bytes"),
+                SHORTEN.to_owned(),
+            ]))),
+        ),
+        ("label edge: a 63-character policy name is stored", named(&long_63), tenant(&[]), Expected::Apply {
+            targets: &["targetRefs[0] HTTPRoute default-backend"],
+            warnings: &[],
+        }),
+        (
+            "both labels with one value: the policy and the tenant share a 64-character name",
+            named(&long_64),
+            Tenant::named(&long_64),
+            Expected::Reject(Rejected::InvalidAfterRewrite(lines(vec![
+                format!("metadata.namespace: Invalid value: \"tenant-{long_64}\": must be no more than 63 bytes"),
+                format!("metadata.labels: Invalid value: \"{long_64}\": must be no more than 63 bytes"),
+                format!("metadata.labels: Invalid value: \"{long_64}\": must be no more than 63 bytes"),
+                SHORTEN.to_owned(),
+                TENANT.to_owned(),
+            ]))),
+        ),
+        (
+            "ConfigMap (ValidateConfigMapName = IsDNS1123Subdomain): a `.` at the cut of the renamed body ConfigMap",
+            config_map(&dot_at_cut),
+            tenant(&[]),
+            Expected::Reject(Rejected::InvalidAfterRewrite(lines(vec![
+                format!(
+                    "spec.responseOverride[0].response.body.valueRef.name: Invalid value: \"{}\": {SUBDOMAIN}",
+                    sync::name("default", &dot_at_cut)
+                ),
+                "Rename the ConfigMap of the response body: KubeLB's name for it in the management cluster is not a valid ConfigMap name.".to_owned(),
+            ]))),
+        ),
+        ("ConfigMap edge: a `-` at the cut is trimmed", config_map(&dash_at_cut), tenant(&[]), ok),
+    ];
+    let mut failures = Vec::new();
+    for (rule, policy, tenant, expected) in &cases {
+        policy.validate().unwrap_or_else(|e| panic!("{rule}: the row's policy must be valid:\n{e}"));
+        let decision = sync_decision(policy, &config(&[]), tenant);
+        if let Err(failure) = check(rule, &decision, expected) {
+            failures.push(failure);
+        }
+        // Differential: the targeted checks say what a full validate() of the written metadata says.
+        if let SyncDecision::Reject { reason: RejectReason::InvalidAfterRewrite(errors) } = &decision {
+            let (namespace, name) = ("default", policy.metadata.name.as_deref().unwrap());
+            let tenant_name = tenant.metadata.name.as_deref().unwrap();
+            let mut written = BackendTrafficPolicy::new(&sync::name(namespace, name), policy.spec.clone());
+            written.metadata.namespace = Some(format!("tenant-{tenant_name}"));
+            written.metadata.labels = Some(map(&[
+                (sync::LABEL_ORIGIN_NAME, name),
+                (sync::LABEL_ORIGIN_NAMESPACE, namespace),
+                (sync::LABEL_MANAGED_BY, sync::MANAGED_BY),
+                (sync::LABEL_TENANT, tenant_name),
+            ]));
+            let full: Vec<String> = written
+                .validate()
+                .err()
+                .into_iter()
+                .flatten()
+                .filter(|e| e.path().starts_with("metadata."))
+                .map(|e| e.to_string())
+                .collect();
+            let targeted: Vec<String> =
+                errors.iter().filter(|e| e.path().starts_with("metadata.")).map(|e| e.to_string()).collect();
+            if full != targeted {
+                failures.push(format!("{rule}: validate() says {full:#?}, the sync {targeted:#?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -911,14 +1309,15 @@ spec:
 
 /// Acceptance: every upstream policy gets a decision without panicking; with a default Config and
 /// the tenant `tenant-a`, each Apply object validates and lives in `tenant-tenant-a`. Only policies
-/// whose targets are all of kinds KubeLB does not sync (ListenerSet, TCPRoute) and policies using
-/// management-side fields are rejected.
+/// whose targets are all of kinds KubeLB does not sync (ListenerSet, TCPRoute), policies using
+/// management-side fields and policies Envoy Gateway refuses (rule 7c, with the policy's own
+/// verdict) are rejected.
 #[test]
 fn upstream_policies_get_a_decision() {
     let Some(dir) = common::corpus_dir() else { return };
     let (config, tenant) = (Config::default(), Tenant::named("tenant-a"));
     let mut failures = Vec::new();
-    let (mut applied, mut rejected, mut total) = (0, 0, 0);
+    let (mut applied, mut rejected, mut not_accepted, mut total) = (0, 0, 0, 0);
     for file in common::yaml_files(&dir.join("upstream")) {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
@@ -948,9 +1347,22 @@ fn upstream_policies_get_a_decision() {
                 }
                 Ok(SyncDecision::Reject { reason }) => {
                     rejected += 1;
-                    // Management-side rejections are pinned one by one in `tests/sync_management_side.rs`.
-                    if !matches!(reason, RejectReason::NoSupportedTarget { .. } | RejectReason::ManagementSide { .. }) {
-                        failures.push(format!("{name}#{doc}: unexpected reject: {reason}"));
+                    // Management-side rejections are pinned one by one in `tests/sync_management_side.rs`,
+                    // Envoy Gateway's refusals of upstream policies in `tests/envoy_gateway_upstream.rs`;
+                    // the sync's verdict on the rewritten object must be the one on the policy.
+                    match reason {
+                        RejectReason::NoSupportedTarget { .. } | RejectReason::ManagementSide { .. } => {}
+                        RejectReason::NotAccepted(rejection) => {
+                            not_accepted += 1;
+                            let original = policy.envoy_gateway_verdict(&Settings::default());
+                            if original.rejection() != Some(&rejection) {
+                                failures.push(format!(
+                                    "{name}#{doc}: the sync says {rejection:?}, the policy's own verdict {:?}",
+                                    original.rejection()
+                                ));
+                            }
+                        }
+                        reason => failures.push(format!("{name}#{doc}: unexpected reject: {reason}")),
                     }
                 }
                 Ok(SyncDecision::Remove { reason }) => {
@@ -959,7 +1371,10 @@ fn upstream_policies_get_a_decision() {
             }
         }
     }
-    eprintln!("{total} upstream policies: {applied} applied, {rejected} rejected");
+    eprintln!("{total} upstream policies: {applied} applied, {rejected} rejected ({not_accepted} by Envoy Gateway)");
+    // The 8 upstream policies Envoy Gateway refuses on their own (tests/envoy_gateway_upstream.rs)
+    // all target HTTP routes or Gateways, so the sync reaches rule 7c for each.
+    assert_eq!(not_accepted, 8, "Envoy Gateway's refusals among the synced upstream policies");
     assert!(applied > 0, "no upstream policy was applied");
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use backend_traffic_policy::{
     BackendTrafficPolicy, BackendTrafficPolicySpec, TargetRef, TargetSelector,
+    envoy_gateway::Settings,
     kubelb::{Config, GatewayApiSettings, Tenant},
     sync::{
         self, LABEL_ORIGIN_NAMESPACE, ManagementSideKind, RejectReason, RemoveReason, Scope, SyncDecision, SyncOptions,
@@ -19,6 +20,7 @@ use backend_traffic_policy::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
 use proptest::{collection::vec, option, prelude::*};
+use serde_json::json;
 
 /// Every kind a BackendTrafficPolicy may target, plus one no policy may.
 const KINDS: &[&str] =
@@ -60,8 +62,8 @@ fn object_name() -> impl Strategy<Value = String> {
         })
     };
     prop_oneof![
-        6 => segments(1..4),
-        3 => segments(4..12),
+        12 => segments(1..4),
+        2 => segments(4..12),
         1 => segments(12..40),
         1 => "[a-z0-9][a-z0-9.-]{0,20}[a-z0-9]",
     ]
@@ -80,8 +82,10 @@ fn name_with_separator_at_cut(namespace: &str) -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// Target kinds: mostly those KubeLB syncs, so that most policies keep a target.
 fn kind() -> impl Strategy<Value = String> {
-    proptest::sample::select(KINDS).prop_map(str::to_owned)
+    prop_oneof![4 => proptest::sample::select(SYNCED_KINDS), 1 => proptest::sample::select(KINDS)]
+        .prop_map(str::to_owned)
 }
 
 fn target_ref() -> impl Strategy<Value = TargetRef> {
@@ -127,7 +131,7 @@ fn value_ref_override(config_map: String) -> ResponseOverride {
 fn policy_name_and_namespace() -> impl Strategy<Value = (Option<String>, String)> {
     option::weighted(0.95, namespace()).prop_flat_map(|namespace| {
         let at_cut = name_with_separator_at_cut(namespace.as_deref().unwrap_or("default"));
-        (Just(namespace), prop_oneof![3 => object_name(), 1 => at_cut])
+        (Just(namespace), prop_oneof![8 => object_name(), 1 => at_cut])
     })
 }
 
@@ -147,13 +151,65 @@ fn tag_value() -> impl Strategy<Value = String> {
     .prop_map(str::to_owned)
 }
 
+/// A setting Envoy Gateway judges: refused (T22, T04), refused only without a rate-limit service
+/// (T36), accepted, deprecated, or accepted but ignored (S04).
+#[derive(Clone, Copy, Debug)]
+enum EnvoyGatewayFeature {
+    TableSize(u32),
+    LocalRateLimitFinerThanDefault,
+    GlobalRateLimit,
+    DeprecatedCompression,
+    CompressorWithoutBlock,
+}
+
+impl EnvoyGatewayFeature {
+    fn apply(self, spec: BackendTrafficPolicySpec) -> BackendTrafficPolicySpec {
+        let mut value = serde_json::to_value(&spec).unwrap();
+        let (key, setting) = match self {
+            Self::TableSize(size) => (
+                "loadBalancer",
+                json!({"type": "ConsistentHash", "consistentHash": {"type": "SourceIP", "tableSize": size}}),
+            ),
+            Self::LocalRateLimitFinerThanDefault => (
+                "rateLimit",
+                json!({"local": {"rules": [
+                    {"limit": {"requests": 10, "unit": "Minute"}},
+                    {"clientSelectors": [{"headers": [{"name": "x-user", "value": "a"}]}], "limit": {"requests": 1, "unit": "Second"}},
+                ]}}),
+            ),
+            Self::GlobalRateLimit => {
+                ("rateLimit", json!({"global": {"rules": [{"limit": {"requests": 10, "unit": "Minute"}}]}}))
+            }
+            Self::DeprecatedCompression => ("compression", json!([{"type": "Gzip"}])),
+            Self::CompressorWithoutBlock => ("compressor", json!([{"type": "Brotli"}])),
+        };
+        value[key] = setting;
+        serde_json::from_value(value).unwrap()
+    }
+}
+
+fn envoy_gateway_feature() -> impl Strategy<Value = EnvoyGatewayFeature> {
+    use EnvoyGatewayFeature::*;
+    proptest::sample::select(
+        &[
+            TableSize(65536),
+            TableSize(65537),
+            LocalRateLimitFinerThanDefault,
+            GlobalRateLimit,
+            DeprecatedCompression,
+            CompressorWithoutBlock,
+        ][..],
+    )
+}
+
 fn policy() -> impl Strategy<Value = BackendTrafficPolicy> {
     (
         (option::weighted(0.25, target_ref()), option::weighted(0.8, vec(target_ref(), 0..4))),
         option::weighted(0.4, vec(target_selector(), 0..3)),
         (policy_name_and_namespace(), option::of(labels()), option::of(labels())),
         (proptest::bool::weighted(0.1), any::<bool>(), option::weighted(0.2, vec(name(), 1..3))),
-        option::weighted(0.3, proptest::collection::btree_map("[a-z]{1,5}", tag_value(), 1..3)),
+        option::weighted(0.2, proptest::collection::btree_map("[a-z]{1,5}", tag_value(), 1..3)),
+        option::weighted(0.3, envoy_gateway_feature()),
     )
         .prop_map(
             |(
@@ -162,6 +218,7 @@ fn policy() -> impl Strategy<Value = BackendTrafficPolicy> {
                 ((namespace, name), labels, annotations),
                 (deleted, last_applied, config_maps),
                 tags,
+                feature,
             )| {
                 let spec = BackendTrafficPolicySpec {
                     target_ref,
@@ -173,6 +230,10 @@ fn policy() -> impl Strategy<Value = BackendTrafficPolicy> {
                         ..Telemetry::default()
                     }),
                     ..BackendTrafficPolicySpec::default()
+                };
+                let spec = match feature {
+                    Some(feature) => feature.apply(spec),
+                    None => spec,
                 };
                 let mut policy = BackendTrafficPolicy::new(&name, spec);
                 let meta = &mut policy.metadata;
@@ -221,16 +282,22 @@ fn config() -> impl Strategy<Value = Config> {
 /// some with a dot or longer than the 56 characters such a namespace allows.
 fn tenant_name() -> impl Strategy<Value = String> {
     prop_oneof![
-        6 => "[a-z]([a-z0-9-]{0,12}[a-z0-9])?",
+        16 => "[a-z]([a-z0-9-]{0,12}[a-z0-9])?",
         1 => "[a-z0-9]{1,10}\\.[a-z0-9]{1,10}",
         1 => "[a-z][a-z0-9]{55,252}",
     ]
 }
 
-/// Platform options: each management-side kind allowed now and then.
+/// Platform options: each management-side kind allowed now and then, and a rate-limit service
+/// known to be there, known to be missing, or unknown.
 fn options() -> impl Strategy<Value = SyncOptions> {
-    vec(proptest::sample::select(&ManagementSideKind::ALL[..]), 0..3)
-        .prop_map(|kinds| kinds.into_iter().fold(SyncOptions::default(), SyncOptions::allowing))
+    (vec(proptest::sample::select(&ManagementSideKind::ALL[..]), 0..3), option::of(any::<bool>())).prop_map(
+        |(kinds, global_rate_limit)| {
+            let mut settings = Settings::default();
+            settings.global_rate_limit = global_rate_limit;
+            kinds.into_iter().fold(SyncOptions::default().with_envoy_gateway(settings), SyncOptions::allowing)
+        },
+    )
 }
 
 fn tenant() -> impl Strategy<Value = Tenant> {
@@ -342,6 +409,8 @@ proptest! {
         if let Err(errors) = object.validate() {
             prop_assert!(false, "the Apply object does not validate:\n{}", errors);
         }
+        let verdict = object.envoy_gateway_verdict(&Settings::default());
+        prop_assert!(verdict.is_accepted(), "Envoy Gateway would refuse the Apply object: {:?}", verdict.rejection());
     }
 
     /// KubeLB's names are at most 60 characters, and names under 60 are the plain join.
@@ -359,13 +428,17 @@ proptest! {
 }
 
 /// [`policy`], mostly tidied of what stops a decision before the rewrite: no deletion, not both
-/// `targetRef` and `targetRefs`, no `Service` target (the CRD allows none).
+/// `targetRef` and `targetRefs` nor neither, no `Service` target (the CRD allows none).
 fn mostly_syncable_policy() -> impl Strategy<Value = BackendTrafficPolicy> {
     (policy(), proptest::bool::weighted(0.9)).prop_map(|(mut policy, tidy)| {
         if tidy {
             policy.metadata.deletion_timestamp = None;
             if policy.spec.target_refs.is_some() {
                 policy.spec.target_ref = None;
+            }
+            let no_selector = policy.spec.target_selectors.as_ref().is_none_or(Vec::is_empty);
+            if policy.spec.target_ref.is_none() && policy.spec.target_refs.is_none() && no_selector {
+                policy.spec.target_refs = Some(vec![TargetRef::http_route("backend")]);
             }
             let targets = policy.spec.target_ref.iter_mut().chain(policy.spec.target_refs.iter_mut().flatten());
             for target in targets.filter(|t| t.kind == "Service") {
@@ -379,11 +452,14 @@ fn mostly_syncable_policy() -> impl Strategy<Value = BackendTrafficPolicy> {
     })
 }
 
-/// Acceptance (issue 10, item 2): every `Apply` object over generated policies (names of 1-253
-/// characters with dots and dashes, some at KubeLB's cut; KubeLB's own label keys; span tags with
-/// management-side operators), Configs, Tenants (names of 1-253 characters) and options passes
-/// `validate()`, metadata included. Prints how the cases were decided and asserts that at least a
-/// third reached `Apply`, and that the storability and management-side rejections were reached.
+/// Acceptance (issue 10, item 2; issue 9, item 3): every `Apply` object over generated policies
+/// (names of 1-253 characters with dots and dashes, some at KubeLB's cut; KubeLB's own label keys;
+/// span tags with management-side operators; settings Envoy Gateway refuses, deprecates or
+/// ignores), Configs, Tenants (names of 1-253 characters) and options (rate-limit service known
+/// or not) passes `validate()`, metadata included, and Envoy Gateway's verdict under the options'
+/// settings. Each `InvalidAfterRewrite` carries what a full `validate()` of the written metadata
+/// finds; each `NotAccepted` is the policy's own verdict. Prints how the cases were decided and
+/// asserts that at least a third reached `Apply` and that every kind of rejection was reached.
 #[test]
 fn every_apply_is_storable() {
     use proptest::{strategy::ValueTree, test_runner::TestRunner};
@@ -405,12 +481,27 @@ fn every_apply_is_storable() {
                 if let Err(errors) = object.validate() {
                     failures.push(format!("{:?} of tenant {:?}: {errors}", object.metadata.name, tenant.metadata.name));
                 }
+                if let Some(rejection) = object.envoy_gateway_verdict(&options.envoy_gateway).rejection() {
+                    failures.push(format!("{:?}: Envoy Gateway would refuse it: {rejection}", object.metadata.name));
+                }
                 "Apply".to_owned()
             }
             SyncDecision::Remove { .. } => "Remove".to_owned(),
             SyncDecision::Reject { reason } => match reason {
                 RejectReason::Invalid(_) => "Reject Invalid".to_owned(),
-                RejectReason::InvalidAfterRewrite(_) => "Reject InvalidAfterRewrite".to_owned(),
+                RejectReason::InvalidAfterRewrite(errors) => {
+                    if let Some(failure) = differs_from_full_validation(&policy, &tenant, errors) {
+                        failures.push(failure);
+                    }
+                    "Reject InvalidAfterRewrite".to_owned()
+                }
+                RejectReason::NotAccepted(rejection) => {
+                    // The rewrite changes nothing Envoy Gateway's checks read.
+                    if policy.envoy_gateway_verdict(&options.envoy_gateway).rejection() != Some(rejection) {
+                        failures.push(format!("{:?}: the sync's verdict is not the policy's", policy.metadata.name));
+                    }
+                    "Reject NotAccepted".to_owned()
+                }
                 RejectReason::ManagementSide { .. } => "Reject ManagementSide".to_owned(),
                 RejectReason::NoSupportedTarget { .. } => "Reject NoSupportedTarget".to_owned(),
                 other => format!("Reject {other}"),
@@ -419,8 +510,40 @@ fn every_apply_is_storable() {
         *outcomes.entry(outcome).or_default() += 1;
     }
     eprintln!("{CASES} generated cases: {outcomes:#?}");
-    assert!(failures.is_empty(), "{} Apply objects do not validate:\n{}", failures.len(), failures.join("\n"));
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     let count = |key: &str| outcomes.get(key).copied().unwrap_or(0);
     assert!(count("Apply") * 3 >= CASES, "only {} of {CASES} cases reached Apply", count("Apply"));
     assert!(count("Reject ManagementSide") > 0, "no generated case used a refused management-side field");
+    assert!(count("Reject InvalidAfterRewrite") > 0, "no generated case made an unstorable object");
+    assert!(count("Reject NotAccepted") > 0, "no generated case was refused by Envoy Gateway");
+}
+
+/// The metadata errors a full `validate()` finds in the name, namespace and labels the sync
+/// writes, against those of its targeted checks; `Some` with both when they differ.
+fn differs_from_full_validation(
+    policy: &BackendTrafficPolicy,
+    tenant: &Tenant,
+    errors: &backend_traffic_policy::ValidationErrors,
+) -> Option<String> {
+    let namespace = policy.metadata.namespace.as_deref()?;
+    let name = policy.metadata.name.as_deref()?;
+    let tenant_name = tenant.metadata.name.as_deref()?;
+    let mut written = BackendTrafficPolicy::new(&sync::name(namespace, name), BackendTrafficPolicySpec::default());
+    written.metadata.namespace = Some(format!("tenant-{tenant_name}"));
+    let mut labels = policy.metadata.labels.clone().unwrap_or_default();
+    for (key, value) in [
+        (sync::LABEL_ORIGIN_NAME, name),
+        (LABEL_ORIGIN_NAMESPACE, namespace),
+        (sync::LABEL_MANAGED_BY, sync::MANAGED_BY),
+        (sync::LABEL_TENANT, tenant_name),
+    ] {
+        labels.insert(key.to_owned(), value.to_owned());
+    }
+    written.metadata.labels = Some(labels);
+    let metadata = |e: &backend_traffic_policy::ValidationError| e.path().starts_with("metadata.");
+    let full: Vec<String> =
+        written.validate().err().into_iter().flatten().filter(|e| metadata(e)).map(|e| e.to_string()).collect();
+    let targeted: Vec<String> = errors.iter().filter(|e| metadata(e)).map(ToString::to_string).collect();
+    (full != targeted)
+        .then(|| format!("{name:?} of tenant {tenant_name:?}: validate() says {full:#?}, the sync {targeted:#?}"))
 }

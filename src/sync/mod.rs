@@ -25,13 +25,25 @@
 //! | 6b | the policy uses a [management-side field](#management-side-fields) of a kind [`SyncOptions::allow`] does not allow | `Reject` [`ManagementSide`](RejectReason::ManagementSide), listing each field |
 //! | 7 | no target is left after the target rules below | `Reject` [`NoSupportedTarget`](RejectReason::NoSupportedTarget), listing what was dropped |
 //! | 7a | both `targetRef` and `targetRefs` are left, which the CRD only allowed because of target selectors that were all dropped | `Reject` [`InvalidAfterRewrite`](RejectReason::InvalidAfterRewrite) |
-//! | 8 | otherwise | [`Apply`](SyncDecision::Apply) the rewritten object, with the targets it expects |
+//! | 7b | the rewritten object could not be stored: its name (KubeLB's [`name`] cut after a `.`), its namespace `tenant-{tenant name}` or KubeLB's `origin-name` and `tenant` label values break the API server's metadata rules, or a renamed response-body ConfigMap is not a valid ConfigMap name | `Reject` `InvalidAfterRewrite`, with the API server's errors and which name to change |
+//! | 7c | Envoy Gateway would not accept the rewritten object ([`envoy_gateway_verdict`](BackendTrafficPolicy::envoy_gateway_verdict) with [`SyncOptions::envoy_gateway`]) | `Reject` [`NotAccepted`](RejectReason::NotAccepted), with Envoy Gateway's condition message |
+//! | 8 | otherwise | [`Apply`](SyncDecision::Apply) the rewritten object, with the targets it expects; Envoy Gateway's deprecation warning and the settings it ignores are among the warnings |
 //!
 //! `Remove` means: do not sync, and delete any copy synced earlier. `Reject` means: do not sync,
 //! keep any copy synced earlier as it is (the last known good one) and tell the tenant why.
 //! The flags are plain "off" switches: a tenant can switch a sync off for itself, but nothing in
 //! a `Tenant` switches back on what the `Config` switched off. Rules 1 to 5 read nothing but
 //! flags and never allocate; rule 6b allocates only for a field it reports.
+//!
+//! Envoy Gateway judges the object that would be applied (rule 7c), after the rewrite: its spec
+//! is the policy's except for the targets (renamed, some dropped, selectors narrowed) and the
+//! renamed ConfigMaps of response bodies, none of which Envoy Gateway's checks T01-T36 read, so
+//! a rejection is the same as for the tenant's policy; but the deprecation warning and the
+//! ignored settings follow the targets that are left (a dropped `targetRef` is no longer
+//! deprecated, and no layer-4 route is left for S05). [`sync_decision`] knows nothing of the
+//! management side's Envoy Gateway ([`Settings::default`](crate::envoy_gateway::Settings)),
+//! so it does not check a global rate limit against a missing rate-limit service (T36); give
+//! [`decide`] the [`Settings`](crate::envoy_gateway::Settings) when the platform knows them.
 //!
 //! # Targets
 //!
@@ -73,6 +85,16 @@
 //! - The ConfigMap of `responseOverride[].response.body.valueRef` is renamed with [`name`] and
 //!   listed in `dependencies`, so the controller can sync it too.
 //! - Everything else in the spec is copied unchanged.
+//! - What the rewrite wrote is checked as the management cluster's API server checks it (rule
+//!   7b): the name must be a DNS-1123 subdomain (KubeLB's cut at 55 bytes trims only `-`, so a
+//!   `.` there gives `….-1a2b`), the namespace a DNS-1123 label of at most 63 characters (a tenant
+//!   name of at most 56, without `.`), and the `origin-name` and `tenant` labels valid label
+//!   values (a policy name of at most 63 characters). [`name`] stays byte-identical to KubeLB's,
+//!   because KubeLB names the synced routes with it: a name it makes invalid is a rejection, not
+//!   another name. The renamed targets need no check: they have 1 to 60 characters, inside the
+//!   CRD's 1 to 253. (A route whose synced name is not a DNS-1123 subdomain cannot exist in the
+//!   management cluster, so such a target reaches nothing; [`SyncedTarget::is_origin_of`] finds
+//!   no object.)
 //!
 //! # Management-side fields
 //!
@@ -142,10 +164,15 @@
 //!   platform's consent, given per kind in [`SyncOptions`].
 //! - **Validation first.** An invalid policy is rejected before anything is rewritten: the
 //!   management cluster's API server would refuse it anyway, and keeping the last good copy is
-//!   safer than deleting it. The rewrite is not validated a second time: it renames targets,
-//!   drops some and narrows selectors, and of the CRD's constraints only the "either targetRef
-//!   or targetRefs" rule can break by that (rule 7a); the property tests check that every
-//!   `Apply` object validates.
+//!   safer than deleting it. The rewrite is not validated a second time in full: it renames
+//!   targets, drops some and narrows selectors, and of the CRD's constraints only the "either
+//!   targetRef or targetRefs" rule can break by that (rule 7a); of the metadata rules only those
+//!   of the names and labels it writes (rule 7b), which are checked alone. The property tests
+//!   check that every `Apply` object passes the whole [`validate`](BackendTrafficPolicy::validate).
+//! - **Envoy Gateway's verdict.** A policy the API server stores can still be refused by Envoy
+//!   Gateway's translator, which then answers every request of the routes it covers with a
+//!   direct 500, in the management cluster where the tenant cannot see the policy's status.
+//!   Rejecting it keeps the last good copy and tells the tenant why, before any route breaks.
 //! - **No guessing.** A policy without a namespace or name, or a tenant without a name, is
 //!   rejected rather than given a made-up home.
 //!
@@ -199,6 +226,7 @@ mod naming;
 mod options;
 mod reasons;
 mod rewrite;
+mod storable;
 mod targets;
 
 pub use format::{DangerousOperators, Operator, dangerous_operators};
@@ -226,7 +254,9 @@ pub const MANAGED_BY: &str = "kubelb";
 /// kubectl's copy of the last applied object; not carried to the management cluster.
 pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// [`decide`] with the default, strict [`SyncOptions`]: no management-side field is allowed.
+/// [`decide`] with the default, strict [`SyncOptions`]: no management-side field is allowed, and
+/// nothing is known of the management side's Envoy Gateway (so check T36, a global rate limit
+/// without a rate-limit service, is not run).
 #[must_use]
 pub fn sync_decision(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant) -> SyncDecision {
     decide(policy, config, tenant, &SyncOptions::default())
@@ -293,7 +323,7 @@ pub fn decide(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant, o
         targets: Vec::new(),
     };
     let spec = rewrite.spec(&policy.spec);
-    let Rewrite { warnings, dependencies, targets, .. } = rewrite;
+    let Rewrite { mut warnings, dependencies, targets, .. } = rewrite;
     if spec.target_ref.is_none()
         && spec.target_refs.as_ref().is_none_or(Vec::is_empty)
         && spec.target_selectors.as_ref().is_none_or(Vec::is_empty)
@@ -324,6 +354,21 @@ pub fn decide(policy: &BackendTrafficPolicy, config: &Config, tenant: &Tenant, o
         spec,
         status: None,
     };
+
+    // Rule 7b: what the rewrite wrote must be storable; checked alone, not by a second
+    // `validate()`.
+    let errors = storable::rewrite_errors(&object);
+    if !errors.is_empty() {
+        return reject(RejectReason::InvalidAfterRewrite(errors));
+    }
+
+    // Rule 7c: Envoy Gateway's verdict on the object that would be applied.
+    let verdict = object.envoy_gateway_verdict(&options.envoy_gateway);
+    if let Some(rejection) = verdict.rejection() {
+        return reject(RejectReason::NotAccepted(rejection.clone()));
+    }
+    warnings.extend(verdict.deprecation_warning().map(SyncWarning::EnvoyGatewayDeprecation));
+    warnings.extend(verdict.ignored().iter().cloned().map(SyncWarning::EnvoyGatewayIgnored));
 
     // Rule 8.
     SyncDecision::Apply { object: Box::new(object), warnings, dependencies, targets }

@@ -3,7 +3,11 @@
 use std::fmt;
 
 use super::{LABEL_ORIGIN_NAMESPACE, ManagementSideField, SyncedTarget};
-use crate::{BackendTrafficPolicy, ValidationErrors, target::NamespaceFrom};
+use crate::{
+    BackendTrafficPolicy, ValidationErrors,
+    envoy_gateway::{Ignored, NotAccepted},
+    target::NamespaceFrom,
+};
 
 /// What a KubeLB controller does with one policy of a tenant cluster.
 ///
@@ -16,7 +20,8 @@ pub enum SyncDecision {
         /// The policy as it must exist in the management cluster (boxed: it is large, and the
         /// other decisions are not).
         object: Box<BackendTrafficPolicy>,
-        /// What was changed beyond renaming, in the order of the spec; for the tenant to see.
+        /// What was changed beyond renaming, in the order of the spec, then Envoy Gateway's
+        /// deprecation warning and the settings it ignores; for the tenant to see.
         warnings: Vec<SyncWarning>,
         /// Objects the policy refers to, which the controller must sync too; each listed once.
         dependencies: Vec<Dependency>,
@@ -120,9 +125,17 @@ pub enum RejectReason {
         /// targets nothing at all.
         dropped: Vec<DroppedTarget>,
     },
-    /// The policy is valid, but the object rewritten for the management cluster is not.
-    #[error("the policy cannot be synced: the rewritten object is invalid:\n{0}")]
+    /// The policy is valid, but the object rewritten for the management cluster is not: the
+    /// management cluster's API server would refuse it (or, for a response body's ConfigMap,
+    /// the ConfigMap the controller must create), with these errors. Its `Display` adds one
+    /// sentence per name to change: the tenant's, the policy's, or the ConfigMap's.
+    #[error("{}", invalid_after_rewrite(.0))]
     InvalidAfterRewrite(ValidationErrors),
+    /// The management cluster's Envoy Gateway would refuse the synced object: it would set
+    /// `Accepted=False` on it and answer every request of the routes it covers with a direct
+    /// 500. The `Display` of the inner value is exactly Envoy Gateway's condition message.
+    #[error("Envoy Gateway would not accept it: {0}")]
+    NotAccepted(NotAccepted),
     /// The policy uses fields that act on the shared management proxy rather than on the
     /// tenant's traffic, of kinds the platform has not allowed
     /// ([`SyncOptions::allow`](super::SyncOptions::allow)).
@@ -142,6 +155,13 @@ fn management_side(fields: &[ManagementSideField]) -> String {
         out.push_str(&field.to_string());
     }
     out
+}
+
+fn invalid_after_rewrite(errors: &ValidationErrors) -> String {
+    format!(
+        "the policy cannot be synced: the object rewritten for the management cluster is invalid:\n{errors}{}",
+        super::storable::fixes(errors)
+    )
 }
 
 fn no_supported_target(dropped: &[DroppedTarget]) -> String {
@@ -178,6 +198,11 @@ pub enum SyncWarning {
         /// The value the selector had.
         value: String,
     },
+    /// Envoy Gateway will set a `Warning`/`DeprecatedField` condition on the synced object; this
+    /// is its exact message (`spec.targetRef is deprecated, use spec.targetRefs instead`).
+    EnvoyGatewayDeprecation(String),
+    /// A setting Envoy Gateway accepts but does not apply as written, with its field path.
+    EnvoyGatewayIgnored(Ignored),
 }
 
 impl fmt::Display for SyncWarning {
@@ -192,6 +217,8 @@ impl fmt::Display for SyncWarning {
                 f,
                 "spec.targetSelectors[{index}].matchLabels[{LABEL_ORIGIN_NAMESPACE}] {value:?} replaced by the policy's namespace"
             ),
+            Self::EnvoyGatewayDeprecation(message) => write!(f, "Envoy Gateway will warn: {message}"),
+            Self::EnvoyGatewayIgnored(ignored) => ignored.fmt(f),
         }
     }
 }

@@ -38,7 +38,7 @@ const FINALIZER_ORPHAN: &str = "orphan";
 const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
 
 /// Pushes one `Invalid` error per problem, at `path`, showing `value` quoted as Go's `%q`.
-fn invalid(errors: &mut ValidationErrors, path: &str, value: &str, problems: Problems) {
+pub(crate) fn invalid(errors: &mut ValidationErrors, path: &str, value: &str, problems: Problems) {
     for detail in problems.iter() {
         errors
             .push(ValidationError::new(path, ErrorKind::Invalid { value: go_quote(value), detail: detail.to_owned() }));

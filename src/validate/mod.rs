@@ -26,13 +26,8 @@ mod walker;
 use std::fmt;
 
 // The name checks the sync side applies to the names, labels and namespaces it writes.
-#[allow(unused_imports, reason = "for the sync side's storability checks (issue 10, item 2)")]
-pub(crate) use metadata::TOTAL_ANNOTATION_SIZE_LIMIT;
-#[allow(unused_imports, reason = "for the sync side's storability checks (issue 10, item 2)")]
-pub(crate) use names::{
-    DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN_MAX, LABEL_VALUE_MAX, Problems, dns1123_label, dns1123_subdomain, label_value,
-    qualified_name,
-};
+pub(crate) use metadata::invalid;
+pub(crate) use names::{dns1123_label, dns1123_subdomain, label_value};
 
 use crate::{BackendTrafficPolicy, go::go_quote, schema::Rule};
 

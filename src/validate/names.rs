@@ -21,7 +21,6 @@ impl Problems {
     }
 
     /// `true` when the value passed the check.
-    #[allow(dead_code, reason = "for the sync side's storability checks (issue 10, item 2)")]
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
