@@ -57,7 +57,7 @@ use crate::{BackendTrafficPolicy, MergeType};
 
 /// The policy Envoy Gateway v1.9.0 translates for the listener when `route` (a policy with
 /// `spec.mergeType`) merges with `parent`: their strategic or JSON merge, with the rate limits
-/// combined as Envoy Gateway combines them (see the [module](self) documentation).
+/// combined as Envoy Gateway combines them (see the `envoy_gateway` module documentation).
 ///
 /// Errors: [`MergeError::NoMergeType`] when `route` sets no `mergeType` (Envoy Gateway then
 /// uses the route policy alone, `route.with_defaults()`), [`MergeError::UnsupportedMergeType`]

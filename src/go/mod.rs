@@ -1,8 +1,8 @@
 //! Go behaviours that messages depend on, reproduced exactly (formatting, parsing).
 
 mod cidr;
-mod prime;
 mod isprint;
+mod prime;
 mod quote;
 mod regexp;
 

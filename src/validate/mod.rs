@@ -4,7 +4,7 @@
 //! [`BackendTrafficPolicy::validate`](crate::BackendTrafficPolicy::validate) checks what the API
 //! server checks on create, in its order:
 //!
-//! 1. the **metadata pass** ([`metadata`]) checks `metadata` as apimachinery's
+//! 1. the **metadata pass** (`metadata.rs`) checks `metadata` as apimachinery's
 //!    `ValidateObjectMetaAccessor` does for a namespaced custom resource;
 //! 2. the **schema pass** walks the policy through its own `Serialize` implementation against
 //!    the schema of [`BackendTrafficPolicy::crd`](crate::BackendTrafficPolicy::crd), so every
