@@ -93,7 +93,7 @@ fn main() -> ExitCode {
                 println!("# parse warning: {warning}");
             }
             let decision = sync::decide(&parsed.value, &config, &tenant, &options);
-            match serde_yaml::to_string(&report(&decision)) {
+            match serde_saphyr::to_string(&report(&decision)) {
                 Ok(yaml) => print!("{yaml}"),
                 Err(e) => {
                     ok = false;

@@ -15,7 +15,7 @@
 //!
 //! ```
 //! use backend_traffic_policy::kubelb::Tenant;
-//! let tenant: Tenant = serde_yaml::from_str(
+//! let tenant: Tenant = serde_saphyr::from_str(
 //!     "apiVersion: kubelb.k8c.io/v1alpha1
 //! kind: Tenant
 //! metadata: {name: tenant-a}
@@ -27,7 +27,7 @@
 //! assert!(tenant.spec.gateway_api.disable_grpc_route);
 //! assert!(!tenant.spec.gateway_api.disable_backend_traffic_policy);
 //! assert_eq!(tenant.spec.gateway_api.gateway.limit, Some(2));
-//! # Ok::<(), serde_yaml::Error>(())
+//! # Ok::<(), serde_saphyr::Error>(())
 //! ```
 
 use k8s_openapi::api::core::v1::ObjectReference;

@@ -18,10 +18,8 @@ fn upstream_policies_parse_strictly_and_round_trip() {
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let name = file.file_name().unwrap().to_string_lossy();
-        let originals: Vec<Value> = serde_yaml::Deserializer::from_str(&text)
-            .map(|d| serde::Deserialize::deserialize(d).unwrap())
-            .filter(|v: &Value| !v.is_null())
-            .collect();
+        let originals: Vec<Value> =
+            serde_saphyr::from_multiple::<Value>(&text).unwrap().into_iter().filter(|v: &Value| !v.is_null()).collect();
         let parsed = parse::from_yaml_documents(&text, FieldValidation::Strict);
         assert_eq!(parsed.len(), originals.len(), "{name}: document count");
         for (doc, (result, mut original)) in parsed.into_iter().zip(originals).enumerate() {

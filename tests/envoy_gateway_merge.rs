@@ -15,7 +15,7 @@ const JM: &str = "JSONMerge";
 
 /// A stored policy `ns/name` from a YAML spec.
 fn policy(name: &str, spec: &str) -> BackendTrafficPolicy {
-    let spec: Value = serde_yaml::from_str(spec).unwrap();
+    let spec: Value = serde_saphyr::from_str(spec).unwrap();
     let doc = json!({
         "apiVersion": "gateway.envoyproxy.io/v1alpha1",
         "kind": "BackendTrafficPolicy",
@@ -209,7 +209,7 @@ fn check_row(row: &Row) {
     let p = parent(row.parent);
     let r = route(row.mode, row.route);
     let merged = merge_objects(&p, &r).unwrap_or_else(|e| panic!("{}: {e}", row.pins));
-    let mut expected: Value = serde_yaml::from_str(row.merged).unwrap();
+    let mut expected: Value = serde_saphyr::from_str(row.merged).unwrap();
     expected["targetRefs"] = json!([{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "shop"}]);
     expected["mergeType"] = json!(row.mode);
     assert_eq!(spec_json(&merged), expected, "{}", row.pins);
@@ -326,8 +326,8 @@ fn rate_limits() {
     for row in RATE_LIMIT_ROWS {
         let p = parent(&format!("{{rateLimit: {}}}", row.parent));
         let r = route(row.mode, &format!("{{rateLimit: {}}}", row.route));
-        let checked: Value = serde_yaml::from_str(row.checked).unwrap();
-        let applied: Value = serde_yaml::from_str(row.applied).unwrap();
+        let checked: Value = serde_saphyr::from_str(row.checked).unwrap();
+        let applied: Value = serde_saphyr::from_str(row.applied).unwrap();
         let objects = merge_objects(&p, &r).unwrap();
         assert_eq!(spec_json(&objects)["rateLimit"], checked, "checked: {}", row.pins);
         let merged = merge(&p, &r).unwrap();

@@ -440,7 +440,7 @@ proptest! {
     #[test]
     fn arbitrary_json_never_panics_the_reader(doc in arbitrary_document()) {
         let bytes = serde_json::to_vec(&doc).unwrap();
-        let yaml = serde_yaml::to_string(&doc).unwrap();
+        let yaml = serde_saphyr::to_string(&doc).unwrap();
         for mode in MODES {
             let from_json = parse::from_json_slice(&bytes, mode);
             let from_yaml = parse::from_yaml_str(&yaml, mode);
@@ -459,7 +459,7 @@ proptest! {
     #[test]
     fn valid_policies_round_trip_and_validate(doc in valid_policy()) {
         let bytes = serde_json::to_vec(&doc).unwrap();
-        let yaml = serde_yaml::to_string(&doc).unwrap();
+        let yaml = serde_saphyr::to_string(&doc).unwrap();
         for parsed in [parse::from_json_slice(&bytes, FieldValidation::Strict), parse::from_yaml_str(&yaml, FieldValidation::Strict)] {
             let parsed = parsed.map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
             prop_assert!(parsed.warnings.is_empty());

@@ -1218,8 +1218,8 @@ fn decisions_display() {
 fn seed_config_and_tenant() {
     let Some(dir) = common::corpus_dir() else { return };
     let read = |file: &str| std::fs::read_to_string(dir.join("seed").join(file)).unwrap();
-    let config: Config = serde_yaml::from_str(&read("kubelb-config-disable.yaml")).expect("seed Config parses");
-    let tenant: Tenant = serde_yaml::from_str(&read("kubelb-tenant-disable.yaml")).expect("seed Tenant parses");
+    let config: Config = serde_saphyr::from_str(&read("kubelb-config-disable.yaml")).expect("seed Config parses");
+    let tenant: Tenant = serde_saphyr::from_str(&read("kubelb-tenant-disable.yaml")).expect("seed Tenant parses");
     assert!(config.spec.gateway_api.disable_backend_traffic_policy);
     assert!(tenant.spec.gateway_api.disable_backend_traffic_policy);
     assert_eq!(config.metadata.name.as_deref(), Some("default"));
@@ -1270,7 +1270,7 @@ spec:
     disableClientTrafficPolicy: true
     someFutureFlag: true
 "#;
-    let config: Config = serde_yaml::from_str(full).unwrap();
+    let config: Config = serde_saphyr::from_str(full).unwrap();
     let g = &config.spec.gateway_api;
     assert_eq!(g.class.as_deref(), Some("eg"));
     assert_eq!(g.default_gateway.as_ref().and_then(|r| r.name.as_deref()), Some("default"));
@@ -1297,7 +1297,7 @@ spec:
             "apiVersion: kubelb.k8c.io/v1alpha1\nkind: Tenant\nmetadata: {name: a}\nspec: {gatewayAPI: {}}\n",
         ),
     ] {
-        let tenant: Tenant = serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{why}: {e}"));
+        let tenant: Tenant = serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{why}: {e}"));
         assert_eq!(tenant, Tenant::named("a"), "{why}");
     }
     let config: Config = serde_json::from_str(r#"{"metadata":{"name":"default"}}"#).unwrap();

@@ -33,7 +33,7 @@ fn main() {
     let mut docs = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        let value: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
         docs.push(serde_json::to_vec(&value).unwrap());
     }
     let policies: Vec<BackendTrafficPolicy> = docs.iter().map(|d| serde_json::from_slice(d).unwrap()).collect();

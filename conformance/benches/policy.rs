@@ -34,13 +34,13 @@ fn load(dir: &std::path::Path, docs: &mut Vec<Doc>) {
     files.sort();
     for file in files.iter().filter(|f| f.extension().is_some_and(|x| x == "yaml")) {
         let Ok(text) = std::fs::read_to_string(file) else { continue };
-        for document in serde_yaml::Deserializer::from_str(&text) {
-            let Ok(value) = <Value as serde::Deserialize>::deserialize(document) else { continue };
+        let Ok(documents) = serde_saphyr::from_multiple::<Value>(&text) else { continue };
+        for value in documents {
             if value.is_null() {
                 continue;
             }
             let json = serde_json::to_vec(&value).expect("a JSON value serializes");
-            let yaml = serde_yaml::to_string(&value).expect("a JSON value serializes");
+            let yaml = serde_saphyr::to_string(&value).expect("a JSON value serializes");
             docs.push(Doc { json, yaml });
         }
     }
@@ -95,15 +95,13 @@ fn bench_parse(c: &mut Criterion, docs: &[Doc]) {
     g.throughput(Throughput::Elements(docs.len() as u64));
     g.bench_function("untyped_value", |b| {
         b.iter(|| {
-            docs.iter()
-                .map(|d| serde_yaml::from_str::<serde_yaml::Value>(black_box(&d.yaml)).is_ok() as usize)
-                .sum::<usize>()
+            docs.iter().map(|d| serde_saphyr::from_str::<Value>(black_box(&d.yaml)).is_ok() as usize).sum::<usize>()
         })
     });
     g.bench_function("typed_serde", |b| {
         b.iter(|| {
             docs.iter()
-                .map(|d| serde_yaml::from_str::<BackendTrafficPolicy>(black_box(&d.yaml)).is_ok() as usize)
+                .map(|d| serde_saphyr::from_str::<BackendTrafficPolicy>(black_box(&d.yaml)).is_ok() as usize)
                 .sum::<usize>()
         })
     });

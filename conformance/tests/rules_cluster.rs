@@ -88,7 +88,7 @@ spec:
 
 /// A typed value from a YAML literal.
 fn y<T: DeserializeOwned>(text: &str) -> T {
-    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("bad test YAML {text:?}: {e}"))
+    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("bad test YAML {text:?}: {e}"))
 }
 
 fn baseline() -> BackendTrafficPolicy {

@@ -157,7 +157,7 @@ struct Row {
 }
 
 fn yaml<T: DeserializeOwned>(text: &str) -> T {
-    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("bad YAML snippet {text:?}: {e}"))
+    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("bad YAML snippet {text:?}: {e}"))
 }
 
 fn baseline() -> BackendTrafficPolicy {

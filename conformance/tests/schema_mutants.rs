@@ -214,7 +214,7 @@ fn rows() -> Vec<Row> {
 }
 
 fn mutant(row: &Row) -> BackendTrafficPolicy {
-    let mut doc: Value = serde_yaml::from_str(BASELINE).unwrap();
+    let mut doc: Value = serde_saphyr::from_str(BASELINE).unwrap();
     let (parent, key) = row.at.rsplit_once('/').unwrap();
     match doc.pointer_mut(parent).unwrap() {
         Value::Object(map) => {

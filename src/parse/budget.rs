@@ -10,7 +10,9 @@
 //!
 //! It also holds both formats to the types the API server sees: a list is no object (serde_json
 //! would fill a struct's fields in order from one), and in YAML a string value must be a string
-//! scalar (serde_yaml would take `123` or `true` as text; map keys are still read as text).
+//! scalar and a number or boolean field takes that type only (serde-saphyr would convert the
+//! text to the field's type: `123` or `yes` into a string field as text; map keys are still read
+//! as text).
 //!
 //! The first limit exceeded is remembered in the [`Budget`] and raised as a custom error of the
 //! format, which attaches its position; the parse API turns it into the typed
@@ -25,18 +27,28 @@ use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqA
 
 use super::Limits;
 
-/// The deepest nesting the decoders allow: serde_json stops at 127 levels and serde_yaml at 128,
-/// whatever [`Limits::max_depth`] says, so a larger limit is reported as this one.
-pub(super) const DECODER_DEPTH: usize = 127;
+/// The deepest nesting JSON is read to: serde_json stops at 127 levels whatever
+/// [`Limits::max_depth`] says, so a larger limit is reported as this one.
+pub(super) const JSON_DEPTH: usize = 127;
+
+/// The deepest nesting YAML is read to, whatever [`Limits::max_depth`] says. serde-saphyr's
+/// recursive descent takes some 30 KiB of stack per level in a debug build (measured: a 2 MiB
+/// thread overflows between 60 and 64 levels of `- - -`; a release build takes under 5 KiB),
+/// so 48 levels keep a debug build of a controller within a 2 MiB thread stack (tokio's
+/// default, and the test harness's) with room for its own frames.
+pub(super) const YAML_DEPTH: usize = 48;
 
 /// Which limit stopped the decoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Exceeded {
     /// More levels of lists and maps than the depth limit.
-    Depth,
+    Depth {
+        /// The limit in force: the configured one, at most what the format allows.
+        limit: usize,
+    },
     /// More values than [`Limits::max_nodes`].
     Nodes,
-    /// serde_yaml's own alias guard ("repetition limit exceeded").
+    /// serde-saphyr's own alias and anchor guards.
     Aliases,
     /// One string longer than [`Limits::max_string_bytes`].
     StringLength {
@@ -103,9 +115,9 @@ impl Budget {
         self.exceeded.get()
     }
 
-    /// The depth limit in force: the configured one, at most what the decoders allow.
-    pub(super) fn depth_limit(limits: &Limits) -> usize {
-        limits.max_depth.min(DECODER_DEPTH)
+    /// The depth limit in force: the configured one, at most what the format allows.
+    pub(super) fn depth_limit(&self) -> usize {
+        self.limits.max_depth.min(if self.typed_strings { YAML_DEPTH } else { JSON_DEPTH })
     }
 
     /// The error message of an exceeded limit.
@@ -158,7 +170,8 @@ impl Budget {
         self.node()?;
         let depth = self.depth.get().saturating_add(1);
         self.depth.set(depth);
-        if depth > Self::depth_limit(&self.limits) { Err(self.trip(Exceeded::Depth)) } else { Ok(()) }
+        let limit = self.depth_limit();
+        if depth > limit { Err(self.trip(Exceeded::Depth { limit })) } else { Ok(()) }
     }
 
     fn leave(&self) {
@@ -227,7 +240,7 @@ impl fmt::Display for Message<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let limits = self.limits;
         match self.what {
-            Exceeded::Depth => write!(f, "nesting deeper than {} levels", Budget::depth_limit(limits)),
+            Exceeded::Depth { limit } => write!(f, "nesting deeper than {limit} levels"),
             Exceeded::Nodes => write!(f, "more than {} values, YAML aliases expanded", limits.max_nodes),
             Exceeded::Aliases => f.write_str("too many YAML alias expansions"),
             Exceeded::StringLength { actual } => {
@@ -283,11 +296,28 @@ macro_rules! forward {
     };
 }
 
+/// A scalar of YAML is read by its own type (`deserialize_any`), and the target's visitor says
+/// whether that type fits, in serde's words (`invalid type: boolean `true`, expected a
+/// string`), as for JSON. serde-saphyr would otherwise convert the text to the target's type
+/// itself: `yes` into a string field would be the text `yes`, which the API server never sees.
+macro_rules! typed {
+    ($($method:ident();)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+                if self.budget.typed_strings && !self.key {
+                    self.de.deserialize_any(Wrap::new(visitor, self.budget))
+                } else {
+                    self.de.$method(Wrap::new(visitor, self.budget))
+                }
+            }
+        )*
+    };
+}
+
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
     type Error = D::Error;
 
-    forward! {
-        deserialize_any();
+    typed! {
         deserialize_bool();
         deserialize_i8();
         deserialize_i16();
@@ -301,6 +331,10 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
         deserialize_u128();
         deserialize_f32();
         deserialize_f64();
+    }
+
+    forward! {
+        deserialize_any();
         deserialize_char();
         deserialize_bytes();
         deserialize_byte_buf();
@@ -308,29 +342,18 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
         deserialize_unit();
         deserialize_unit_struct(name: &'static str);
         deserialize_newtype_struct(name: &'static str);
-        deserialize_seq();
+
         deserialize_tuple(len: usize);
         deserialize_tuple_struct(name: &'static str, len: usize);
-        deserialize_map();
         deserialize_enum(name: &'static str, variants: &'static [&'static str]);
         deserialize_identifier();
     }
 
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        if self.budget.typed_strings && !self.key {
-            // serde_yaml would hand any plain scalar over as text; its type decides here.
-            self.de.deserialize_any(Wrap::new(visitor, self.budget))
-        } else {
-            self.de.deserialize_str(Wrap::new(visitor, self.budget))
-        }
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        if self.budget.typed_strings && !self.key {
-            self.de.deserialize_any(Wrap::new(visitor, self.budget))
-        } else {
-            self.de.deserialize_string(Wrap::new(visitor, self.budget))
-        }
+    typed! {
+        deserialize_str();
+        deserialize_string();
+        deserialize_seq();
+        deserialize_map();
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -339,7 +362,13 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.de.deserialize_struct(name, fields, Wrap { inner: visitor, budget: self.budget, flag: true })
+        let visitor = Wrap { inner: visitor, budget: self.budget, flag: true };
+        if self.budget.typed_strings && !self.key {
+            // As for scalars: a list or a scalar here gets serde's `invalid type` message.
+            self.de.deserialize_any(visitor)
+        } else {
+            self.de.deserialize_struct(name, fields, visitor)
+        }
     }
 
     /// A skipped value is read all the same, so that the limits hold for the whole document.

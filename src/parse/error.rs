@@ -28,6 +28,10 @@ pub enum IssueKind {
         /// The field that was probably meant, or the v1.9 spelling of an older field.
         hint: Option<String>,
     },
+    /// The key is given more than once in its mapping: an error in
+    /// [`Strict`](super::FieldValidation::Strict) mode, a warning in
+    /// [`Warn`](super::FieldValidation::Warn) mode, where the last value is kept.
+    DuplicateField,
     /// The value does not have the shape the schema wants (a list where an object belongs, ...).
     InvalidValue {
         /// What the decoder said.
@@ -48,6 +52,33 @@ pub struct FieldIssue {
     pub location: Option<Location>,
 }
 
+impl FieldIssue {
+    /// The Kubernetes API server's words for this finding, as it writes them into a warning
+    /// (`fieldValidation=Warn`) or a strict decoding error: `unknown field "spec.foo"`,
+    /// `duplicate field "spec.retry"`; for a value of the wrong shape, the path and what the
+    /// decoder said. No location and no hint.
+    ///
+    /// ```
+    /// use backend_traffic_policy::parse::{self, FieldValidation};
+    /// let json = br#"{"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+    ///   "metadata": {"name": "p"}, "spec": {"foo": 1, "retry": {}, "retry": {"numRetries": 2}}}"#;
+    /// let parsed = parse::from_json_slice(json, FieldValidation::Warn)?;
+    /// let texts: Vec<String> = parsed.warnings.iter().map(|w| w.api_server_message()).collect();
+    /// assert_eq!(texts, [r#"unknown field "spec.foo""#, r#"duplicate field "spec.retry""#]);
+    /// assert_eq!(parsed.value.spec.retry.and_then(|r| r.num_retries), Some(2));
+    /// # Ok::<(), parse::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn api_server_message(&self) -> String {
+        match &self.kind {
+            IssueKind::UnknownField { .. } => format!("unknown field {}", crate::go::go_quote(&self.path)),
+            IssueKind::DuplicateField => format!("duplicate field {}", crate::go::go_quote(&self.path)),
+            IssueKind::InvalidValue { message, .. } if self.path.is_empty() => message.clone(),
+            IssueKind::InvalidValue { message, .. } => format!("{}: {message}", self.path),
+        }
+    }
+}
+
 impl fmt::Display for FieldIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(location) = self.location {
@@ -60,6 +91,7 @@ impl fmt::Display for FieldIssue {
         match &self.kind {
             IssueKind::UnknownField { hint: None } => write!(f, "unknown field"),
             IssueKind::UnknownField { hint: Some(hint) } => write!(f, "unknown field ({hint})"),
+            IssueKind::DuplicateField => write!(f, "duplicate field"),
             IssueKind::InvalidValue { message, hint: None } => write!(f, "{message}"),
             IssueKind::InvalidValue { message, hint: Some(hint) } => write!(f, "{message} ({hint})"),
         }
@@ -129,8 +161,8 @@ pub enum ParseError {
         /// Where, when known.
         location: Option<Location>,
     },
-    /// YAML aliases are expanded more than 100 times per event of the document: serde_yaml's
-    /// own guard, which [`ParseError::TooManyNodes`] usually trips before.
+    /// YAML aliases or anchors go past serde-saphyr's own guards (alias replay, events, anchor
+    /// counts), which [`ParseError::TooManyNodes`] usually trips before.
     #[error("{}{}too many YAML alias expansions", fmt_location(*location), fmt_path(path))]
     TooManyAliases {
         /// The path of the value being read.
@@ -175,18 +207,9 @@ pub enum ParseError {
         /// Where, when known.
         location: Option<Location>,
     },
-    /// A YAML document that is not JSON has more `[` and `{` than
-    /// [`Limits::max_yaml_flow_collections`](super::Limits::max_yaml_flow_collections); nothing of it was parsed.
-    #[error("{}more than {limit} flow collections (`[` or `{{`) in one YAML document", fmt_location(*location))]
-    TooManyFlowCollections {
-        /// The limit.
-        limit: usize,
-        /// Where the document starts.
-        location: Option<Location>,
-    },
-    /// More unknown fields (Strict and Warn) or more dropped values (Warn and Ignore) than
+    /// More unknown fields (Strict and Warn) or more repeated keys (Warn) than
     /// [`Limits::max_issues`](super::Limits::max_issues).
-    #[error("more than {limit} unknown fields or values of the wrong shape")]
+    #[error("more than {limit} unknown or repeated fields")]
     TooManyIssues {
         /// The limit.
         limit: usize,
@@ -207,7 +230,6 @@ impl ParseError {
                 | Self::StringsTooLarge { .. }
                 | Self::TooManyItems { .. }
                 | Self::TooManyIssues { .. }
-                | Self::TooManyFlowCollections { .. }
         )
     }
 }

@@ -14,9 +14,6 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("spec.targetRef.namespace", "a policy can only target objects in its own namespace; remove `namespace`"),
 ];
 
-/// YAML merge keys are a YAML 1.1 feature serde_yaml does not apply: `<<` is a key like others.
-const MERGE_KEY_HINT: &str = "YAML merge keys are not supported; write the fields out";
-
 pub(super) fn migration_hint(path: &[Seg]) -> Option<&'static str> {
     let keys: Vec<&str> = path
         .iter()
@@ -29,12 +26,27 @@ pub(super) fn migration_hint(path: &[Seg]) -> Option<&'static str> {
     MIGRATIONS.iter().find(|(p, _)| *p == joined).map(|(_, hint)| *hint)
 }
 
+/// For a boolean or a number where a string belongs: how to write it as text. kubectl reads
+/// YAML 1.1 (sigs.k8s.io/yaml on go-yaml v2), where plain `yes`, `no`, `on`, `off`, `y` and `n`
+/// are booleans, and the API server then refuses the boolean in a string field.
+pub(super) fn quote_hint(message: &str) -> Option<&'static str> {
+    if !message.ends_with("expected a string") {
+        return None;
+    }
+    if message.starts_with("invalid type: boolean") {
+        Some(
+            "quote the value to make it a string: unquoted, `yes`, `no`, `on`, `off`, `y`, `n`, `true` and `false` are booleans in the YAML 1.1 that kubectl reads",
+        )
+    } else if message.starts_with("invalid type: integer") || message.starts_with("invalid type: floating point") {
+        Some("quote the value to make it a string")
+    } else {
+        None
+    }
+}
+
 pub(super) fn hint_for_unknown(path: &[Seg]) -> Option<String> {
     if let Some(hint) = migration_hint(path) {
         return Some(hint.to_owned());
-    }
-    if matches!(path.last(), Some(Seg::Key(k)) if k == "<<") {
-        return Some(MERGE_KEY_HINT.to_owned());
     }
     let (Seg::Key(unknown), parent) = path.split_last()? else { return None };
     let known = known_fields(parent)?;

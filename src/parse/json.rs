@@ -36,9 +36,15 @@ impl Source for Json<'_> {
     }
 
     fn locate(&self, path: &[Seg]) -> Option<Location> {
+        self.locate_nth(path, 0)
+    }
+
+    fn locate_nth(&self, path: &[Seg], occurrence: usize) -> Option<Location> {
         let budget = Budget::new(self.limits, false);
         let mut de = serde_json::Deserializer::from_slice(self.bytes);
-        let err = Locator { path, depth: 0 }.deserialize(BudgetDe::new(&mut de, &budget)).err()?;
+        let err = Locator { path, depth: 0, occurrence, first_child: false }
+            .deserialize(BudgetDe::new(&mut de, &budget))
+            .err()?;
         if !err.to_string().contains(LOCATED) {
             return None;
         }
@@ -52,6 +58,15 @@ impl Source for Json<'_> {
             .map_err(|(path, e)| json_error(path, &e, self, &budget))
             .and_then(|v| de.end().map(|()| v).map_err(|e| json_error(Vec::new(), &e, self, &budget)));
         value.map_err(|e| e.into_whole_document_error(&self.limits))
+    }
+
+    fn duplicates(&self) -> Result<Vec<Vec<Seg>>, ParseError> {
+        let budget = Budget::new(self.limits, false);
+        let mut de = serde_json::Deserializer::from_slice(self.bytes);
+        let mut found = Vec::new();
+        super::duplicates::find(BudgetDe::new(&mut de, &budget), &mut found)
+            .map_err(|e| json_error(Vec::new(), &e, self, &budget).into_whole_document_error(&self.limits))?;
+        Ok(found)
     }
 
     fn limits(&self) -> &Limits {

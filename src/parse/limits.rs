@@ -4,12 +4,14 @@
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FieldValidation {
-    /// An unknown or duplicate field is an error (kubectl's default).
+    /// An unknown or duplicate field is an error (kubectl's default, `fieldValidation=Strict`).
     #[default]
     Strict,
-    /// Unknown fields are dropped and each is reported as a warning.
+    /// Unknown fields are dropped and a repeated key keeps its last value; each is reported as a
+    /// warning (`fieldValidation=Warn`).
     Warn,
-    /// Unknown fields are dropped without a word.
+    /// Unknown fields are dropped and a repeated key keeps its last value, without a word
+    /// (`fieldValidation=Ignore`).
     Ignore,
 }
 
@@ -33,8 +35,9 @@ pub struct Limits {
     /// Largest input, in bytes, checked before anything is parsed: 3 MiB, the Kubernetes API
     /// server's request limit. For a YAML stream, the whole stream.
     pub max_input_bytes: usize,
-    /// Deepest nesting of lists and maps: 64 levels. The schema's deepest path has 12; the
-    /// decoders stop at 127 whatever this says.
+    /// Deepest nesting of lists and maps: 32 levels. The schema's deepest path has 12; JSON is
+    /// read to 127 levels and YAML to 48 at most, whatever this says (see the
+    /// [module documentation](crate::parse#limits)).
     pub max_depth: usize,
     /// Most values (scalars, lists, maps) in one document, each YAML alias counted as often as
     /// it is expanded: 100,000, some 800 times the largest upstream example.
@@ -48,28 +51,21 @@ pub struct Limits {
     /// Most entries in one list or map: 10,000. Where the schema bounds a list (256 items at
     /// most), [`validate()`](crate::BackendTrafficPolicy::validate) reports its own, smaller bound.
     pub max_items: usize,
-    /// Most unknown fields (Strict and Warn) and most values dropped for their shape (Warn and
-    /// Ignore) in one document: 100. Each is located by reading the document again.
+    /// Most unknown fields (Strict and Warn) and most repeated keys (Warn) in one document: 100.
+    /// Each is located by reading the document again.
     pub max_issues: usize,
-    /// Most flow collections (`[..]`, `{..}`) in one YAML document, counted before parsing as
-    /// the `[` and `{` not directly closed, wherever they are: 128 (the upstream examples have
-    /// at most 3). libyaml's scanner spends time proportional to the flow nesting on every
-    /// token, and the count bounds the nesting. A document over the limit that is JSON is
-    /// read as JSON instead, in linear time.
-    pub max_yaml_flow_collections: usize,
 }
 
 impl Limits {
     /// The defaults, documented on each field.
     pub const DEFAULT: Self = Self {
         max_input_bytes: 3 * 1024 * 1024,
-        max_depth: 64,
+        max_depth: 32,
         max_nodes: 100_000,
         max_string_bytes: 256 * 1024,
         max_total_string_bytes: 3 * 1024 * 1024,
         max_items: 10_000,
         max_issues: 100,
-        max_yaml_flow_collections: 128,
     };
 }
 
@@ -99,5 +95,35 @@ impl ParseOptions {
 impl From<FieldValidation> for ParseOptions {
     fn from(mode: FieldValidation) -> Self {
         Self::new(mode)
+    }
+}
+
+/// kube's `fieldValidation` parameter (`PostParams::field_validation`, `PatchParams`) for the
+/// same mode, so that a controller reads a document the way the API server will.
+///
+/// ```
+/// use backend_traffic_policy::parse::FieldValidation;
+/// use kube::core::params::ValidationDirective;
+/// assert!(matches!(ValidationDirective::from(FieldValidation::Warn), ValidationDirective::Warn));
+/// assert_eq!(FieldValidation::from(ValidationDirective::Ignore), FieldValidation::Ignore);
+/// ```
+impl From<FieldValidation> for kube::core::params::ValidationDirective {
+    fn from(mode: FieldValidation) -> Self {
+        match mode {
+            FieldValidation::Strict => Self::Strict,
+            FieldValidation::Warn => Self::Warn,
+            FieldValidation::Ignore => Self::Ignore,
+        }
+    }
+}
+
+/// The mode of kube's `fieldValidation` parameter.
+impl From<kube::core::params::ValidationDirective> for FieldValidation {
+    fn from(directive: kube::core::params::ValidationDirective) -> Self {
+        match directive {
+            kube::core::params::ValidationDirective::Strict => Self::Strict,
+            kube::core::params::ValidationDirective::Warn => Self::Warn,
+            kube::core::params::ValidationDirective::Ignore => Self::Ignore,
+        }
     }
 }

@@ -6,7 +6,7 @@ use super::{
     FieldIssue, FieldValidation, IssueKind, Location, ParseError, Parsed,
     json::Json,
     path::{Seg, parse_display_path},
-    read::read_policy,
+    read::{read_policy, repeat_issues},
     source::Source,
 };
 use crate::BackendTrafficPolicy;
@@ -18,6 +18,15 @@ pub(super) fn read_list(
     let value: Value = match doc.to_value(mode == FieldValidation::Strict) {
         Ok(v) => v,
         Err(e) => return vec![Err(e)],
+    };
+    // Outside Strict mode the last of a repeated key was kept; Warn mode says so, per item.
+    let repeated = if mode == FieldValidation::Warn {
+        match doc.duplicates() {
+            Ok(paths) => paths,
+            Err(e) => return vec![Err(e)],
+        }
+    } else {
+        Vec::new()
     };
     let Some(items) = value.get("items").and_then(Value::as_array) else {
         return vec![Err(ParseError::Field(FieldIssue {
@@ -56,11 +65,20 @@ pub(super) fn read_list(
             for w in &mut parsed.warnings {
                 prefix_issue(w, index, doc);
             }
+            parsed.warnings.extend(repeated_in_item(&repeated, index, doc));
+            parsed.warnings.sort_by_key(|w| w.location.map(|l| (l.line, l.column)));
             parsed.item = Some(index);
             parsed
         }));
     }
     out
+}
+
+/// The repeated keys of item `index` (paths in the list), located at each repetition.
+fn repeated_in_item(repeated: &[Vec<Seg>], index: usize, doc: &impl Source) -> Vec<FieldIssue> {
+    let in_item =
+        |p: &&Vec<Seg>| matches!(p.as_slice(), [Seg::Key(k), Seg::Index(i), ..] if k == "items" && *i == index);
+    repeat_issues(doc, repeated.iter().filter(in_item))
 }
 
 fn prefix_issue(issue: &mut FieldIssue, index: usize, doc: &impl Source) {

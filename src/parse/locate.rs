@@ -38,11 +38,19 @@ pub fn locate_in_yaml(text: &str, document: usize, path: &str) -> Option<Locatio
     doc.locate(&parse_display_path(path)?)
 }
 
-pub(super) const LOCATED: &str = "\u{1}located";
+/// The marker error that ends a locating walk (printable: serde-saphyr escapes control
+/// characters in messages).
+pub(super) const LOCATED: &str = "btp-parse-locator-reached-the-path";
 
 pub(super) struct Locator<'p> {
     pub(super) path: &'p [Seg],
     pub(super) depth: usize,
+    /// Which occurrence of the last key to stop at, from 0: a repeated key is seen once per
+    /// occurrence (where the format hands repetitions over).
+    pub(super) occurrence: usize,
+    /// At the wanted list or map, stop at its first key or item instead: for a format that
+    /// attaches no position to an error raised at a collection (serde-saphyr).
+    pub(super) first_child: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Locator<'_> {
@@ -66,6 +74,9 @@ impl<'de> Visitor<'de> for Locator<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         if self.depth == self.path.len() {
+            if self.first_child {
+                map.next_key_seed(KeySeed { stop_at: None, any: true })?;
+            }
             return Err(serde::de::Error::custom(LOCATED));
         }
         let last = self.depth.saturating_add(1) == self.path.len();
@@ -74,22 +85,44 @@ impl<'de> Visitor<'de> for Locator<'_> {
             _ => None,
         };
         // For the last step the key itself errors, so the position is the key's.
-        let stop_at = if last { wanted } else { None };
-        while let Some(key) = map.next_key_seed(KeySeed { stop_at })? {
+        let mut skip = self.occurrence;
+        loop {
+            let stop_at = if last && skip == 0 { wanted } else { None };
+            let Some(key) = map.next_key_seed(KeySeed { stop_at, any: false })? else { break };
             if wanted == Some(key.0.as_str()) {
-                return map.next_value_seed(Locator { path: self.path, depth: self.depth.saturating_add(1) });
+                if last {
+                    skip = skip.saturating_sub(1);
+                } else {
+                    let next = Locator {
+                        path: self.path,
+                        depth: self.depth.saturating_add(1),
+                        occurrence: self.occurrence,
+                        first_child: self.first_child,
+                    };
+                    return map.next_value_seed(next);
+                }
             }
             map.next_value::<IgnoredAny>()?;
         }
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.depth == self.path.len() {
+            if self.first_child {
+                seq.next_element_seed(Locator { path: &[], depth: 0, occurrence: 0, first_child: true })?;
+            }
+            return Err(serde::de::Error::custom(LOCATED));
+        }
         let mut index = 0usize;
         loop {
             if matches!(self.path.get(self.depth), Some(Seg::Index(i)) if *i == index) {
-                return seq
-                    .next_element_seed(Locator { path: self.path, depth: self.depth.saturating_add(1) })
-                    .map(|_| ());
+                let next = Locator {
+                    path: self.path,
+                    depth: self.depth.saturating_add(1),
+                    occurrence: self.occurrence,
+                    first_child: self.first_child,
+                };
+                return seq.next_element_seed(next).map(|_| ());
             }
             if seq.next_element::<IgnoredAny>()?.is_none() {
                 return Ok(());
@@ -126,6 +159,8 @@ impl<'de> Visitor<'de> for Locator<'_> {
 /// (raised after the key is read, YAML would attach the position of the enclosing mapping).
 struct KeySeed<'a> {
     stop_at: Option<&'a str>,
+    /// Stop at whatever key comes.
+    any: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -133,7 +168,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<KeyString, D::Error> {
         // As an identifier, as serde_ignored reads the unknown keys it reports: a YAML key `~`
         // or `1.50` is read as written.
-        de.deserialize_identifier(KeyVisitor { stop_at: self.stop_at })
+        de.deserialize_identifier(KeyVisitor { stop_at: self.stop_at, any: self.any })
     }
 }
 
@@ -142,17 +177,18 @@ pub(super) struct KeyString(pub(super) String);
 
 impl<'de> serde::Deserialize<'de> for KeyString {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        de.deserialize_any(KeyVisitor { stop_at: None })
+        de.deserialize_any(KeyVisitor { stop_at: None, any: false })
     }
 }
 
 struct KeyVisitor<'a> {
     stop_at: Option<&'a str>,
+    any: bool,
 }
 
 impl KeyVisitor<'_> {
     fn key<E: serde::de::Error>(self, key: String) -> Result<KeyString, E> {
-        if self.stop_at == Some(key.as_str()) { Err(E::custom(LOCATED)) } else { Ok(KeyString(key)) }
+        if self.any || self.stop_at == Some(key.as_str()) { Err(E::custom(LOCATED)) } else { Ok(KeyString(key)) }
     }
 }
 

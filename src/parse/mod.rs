@@ -2,13 +2,23 @@
 //!
 //! Plain `serde` deserialization of [`BackendTrafficPolicy`] ignores fields it does not know, so
 //! a controller keeps working when a newer Envoy Gateway adds some. The functions here add the
-//! choice `kubectl --validate` and the API server's `fieldValidation` parameter offer:
+//! choice `kubectl --validate` and the API server's `fieldValidation` parameter offer, with the
+//! API server's semantics (they differ only in how unknown and repeated fields are treated):
 //!
-//! | mode | unknown field | duplicate field | value of the wrong shape |
+//! | mode | unknown field | duplicate field | value of the wrong type |
 //! | --- | --- | --- | --- |
 //! | [`FieldValidation::Strict`] | error | error | error |
-//! | [`FieldValidation::Warn`] | warning | error | dropped, with a warning |
-//! | [`FieldValidation::Ignore`] | silently dropped | error | dropped, with a warning |
+//! | [`FieldValidation::Warn`] | dropped, with a warning | last value kept, with a warning | error |
+//! | [`FieldValidation::Ignore`] | dropped | last value kept | error |
+//!
+//! [`FieldIssue::api_server_message`] gives a warning in the API server's words
+//! (`unknown field "spec.foo"`, `duplicate field "spec.retry"`), and kube's
+//! `ValidationDirective` converts to and from [`FieldValidation`].
+//!
+//! YAML is read as kubectl sends it (sigs.k8s.io/yaml, which reads YAML 1.1 with go-yaml v2),
+//! with serde-saphyr, the YAML engine of kube-rs: merge keys (`<<: *base`, `<<: [*a, *b]`) are
+//! applied, and plain `yes`, `no`, `on`, `off`, `y`, `n` are booleans, so that `name: yes` is
+//! the API server's type error, with a hint to quote the value.
 //!
 //! Every error and warning names the field path (`spec.retry.perRetry.backoff`) and, where the
 //! input has lines, the line and column. An unknown key that is a near miss of a real one (a
@@ -46,32 +56,30 @@
 //! | limit | default | error | why this default |
 //! | --- | --- | --- | --- |
 //! | [`max_input_bytes`](Limits::max_input_bytes) | 3 MiB | [`TooLarge`](ParseError::TooLarge) | the API server's request limit; checked before anything is parsed |
-//! | [`max_depth`](Limits::max_depth) | 64 levels | [`TooDeep`](ParseError::TooDeep) | the schema's deepest path has 12; serde_json and serde_yaml stop at 127 and 128 whatever is set (reported as 127) |
+//! | [`max_depth`](Limits::max_depth) | 32 levels | [`TooDeep`](ParseError::TooDeep) | the schema's deepest path has 12. Whatever is set, JSON is read to 127 levels (serde_json's own stop) and YAML to 48: serde-saphyr's recursive descent takes some 30 KiB of stack per level in a debug build, and 48 levels fit a 2 MiB thread stack with room to spare |
 //! | [`max_nodes`](Limits::max_nodes) | 100,000 values | [`TooManyNodes`](ParseError::TooManyNodes) | each YAML alias counts as often as it is expanded, so a "billion laughs" stops here; the largest upstream example has 115 |
-//! | serde_yaml's own guard | 100 expansions per event | [`TooManyAliases`](ParseError::TooManyAliases) | not configurable; only reached with `max_nodes` raised |
+//! | serde-saphyr's own guards | 1,000,000 replayed alias events, 50,000 aliases and anchors | [`TooManyAliases`](ParseError::TooManyAliases) | its node, depth and scalar-byte budgets are set from these limits; the others only speak with `max_nodes` raised |
 //! | [`max_string_bytes`](Limits::max_string_bytes) | 256 KiB | [`StringTooLong`](ParseError::StringTooLong) | Kubernetes' limit on all annotations of an object together; the schema's longest string is 32 KiB |
 //! | [`max_total_string_bytes`](Limits::max_total_string_bytes) | 3 MiB | [`StringsTooLarge`](ParseError::StringsTooLarge) | a long string aliased many times is few values but much memory |
 //! | [`max_items`](Limits::max_items) | 10,000 per list or map | [`TooManyItems`](ParseError::TooManyItems) | the schema's largest `maxItems` is 256; [`validate()`](BackendTrafficPolicy::validate) reports the schema's own bounds |
 //! | [`max_issues`](Limits::max_issues) | 100 | [`TooManyIssues`](ParseError::TooManyIssues) | each unknown field or dropped value is located by reading the document again |
-//! | [`max_yaml_flow_collections`](Limits::max_yaml_flow_collections) | 128 per YAML document | [`TooManyFlowCollections`](ParseError::TooManyFlowCollections) | libyaml's scanner spends time proportional to the flow nesting (`[[[...`) on every token: 100,000 levels take 21 s; the upstream examples have at most 3. A document over the limit that is JSON is read as JSON, in linear time |
 //!
 //! The values of unknown fields are read and counted like the others, not skipped, so the
-//! limits hold for the whole document. Measured on a release build (one core of a shared
-//! machine; peak memory of the whole process, which starts at about 5 MB):
+//! limits hold for the whole document. Both formats are read as streams. Measured on a release
+//! build (one core of a shared machine; peak memory of the whole process, which starts at
+//! about 3 MB):
 //!
 //! | document | refused in | peak memory |
 //! | --- | --- | --- |
-//! | billion laughs (9^9 strings from 541 bytes of YAML) | 7 ms | 6 MB |
-//! | 100,000 levels of nesting, JSON (200 KB) | 0.4 ms | 5 MB |
-//! | 100,000 levels of flow nesting, YAML | 0.1 ms | 3 MB |
-//! | 100,000 levels of block nesting, YAML (`- - - ...`) | 38 ms | 36 MB |
+//! | billion laughs (9^9 strings from 541 bytes of YAML) | 38 ms | 20 MB |
+//! | 100,000 levels of flow nesting, YAML (`[[[...`, 200 KB) | 0.6 ms | 8 MB |
+//! | 100,000 levels of block nesting, YAML (`- - - ...`) | 0.8 ms | 8 MB |
 //! | 50 MiB, YAML or JSON | 0.01 ms, before parsing | the input only |
-//! | 3 MiB of YAML flow tokens (`[1,1,...]`, the worst within the defaults) | 0.4 s | 205 MB |
-//! | 3 MiB of JSON tokens | 0.8 ms | 8 MB |
+//! | 3 MiB of YAML flow tokens (`[1,1,...]`) | 14 ms | 11 MB |
 //!
-//! JSON is read as a stream; serde_yaml first loads every event of a YAML document, some 65
-//! bytes of memory per byte of input at worst, so a controller short of memory should lower
-//! [`Limits::max_input_bytes`] for YAML.
+//! serde-saphyr's scanner is linear in flow nesting, so the flow-collection count that guarded
+//! libyaml (21 s for 100,000 levels of `[`) is gone, and 3 MiB of flow tokens, 0.4 s and 205 MB
+//! with serde_yaml, take 14 ms and 11 MB.
 //!
 //! # Hostile and unusual input
 //!
@@ -82,22 +90,23 @@
 //!   [`validate()`](BackendTrafficPolicy::validate) reports them wherever the schema has a pattern.
 //!   A byte order mark may start a YAML stream.
 //! - **Numbers.** An integer too large for its field, a float where an integer belongs (`3.0`),
-//!   or an integer beyond 64 bits is a value of the wrong shape: an error in Strict mode, dropped
-//!   with a warning in the others. Beyond 64 bits a number is a float, as serde_json reads it
-//!   (YAML included), and floats are read exactly.
+//!   or an integer beyond 64 bits is a value of the wrong type: an error in every mode. Beyond
+//!   64 bits a number is a float, as serde_json reads it (YAML included), and floats are read
+//!   exactly. YAML 1.1 octal (`017`) is 15, as go-yaml v2 reads it.
 //! - **Types.** A list where an object belongs is an error (serde_json alone would fill the
 //!   fields in order). In YAML, a string field takes string scalars only: `name: 123` is an
 //!   integer, as the API server sees it after its YAML-to-JSON conversion; map keys are read as
-//!   text (`1: a` is the key `"1"`). YAML 1.1 booleans such as `yes` are strings here (YAML 1.2).
-//! - **Duplicate keys.** A field of a typed object given twice is an error in every mode
-//!   (serde's `duplicate field`). In Strict mode a key repeated in a map is one too (labels,
-//!   annotations, selectors, free-form JSON, the document itself), as in the API server's strict
-//!   decoding; in the other modes the last value wins. A repeated unknown field is reported once
-//!   per occurrence (an error in Strict mode, as any unknown field).
+//!   text (`1: a` is the key `"1"`). YAML 1.1 booleans such as `yes` are booleans, as kubectl
+//!   reads them: `yes` in a string field is a type error whose hint says to quote it.
+//! - **Duplicate keys.** A key given twice in one mapping (a field of a typed object, a label,
+//!   free-form JSON, the document's own fields) is [`IssueKind::DuplicateField`]: an error in
+//!   Strict mode (the first repetition), a warning per repetition in Warn mode, where the last
+//!   value is kept, as in Ignore mode.
 //! - **YAML features.** Anchors and aliases are expanded (and counted). Tags are ignored: a
 //!   mapping tagged `!custom` is read as a mapping, `!!binary` text stays text. Merge keys
-//!   (`<<: *base`) are not applied (serde_yaml implements YAML 1.2, which has none): `<<` is an
-//!   unknown field, with a hint. A key that is a list or a map is an error.
+//!   (`<<: *base`, `<<: [*a, *b]`) are applied; an explicit key wins over a merged one wherever
+//!   it stands (YAML's rule; go-yaml v2 lets a `<<` written after a key overwrite it, see
+//!   `tests/kubectl_yaml.rs`). A key that is a list or a map is an error.
 //! - **Empty and foreign documents.** No document, white space, comments, or `null` give
 //!   [`ParseError::Empty`]; a list or a scalar where the object belongs is a syntax error; an
 //!   object of another `apiVersion` or `kind` is [`ParseError::WrongKind`].
@@ -106,6 +115,7 @@ use crate::BackendTrafficPolicy;
 
 mod budget;
 mod documents;
+mod duplicates;
 mod error;
 mod hints;
 mod json;
@@ -122,7 +132,7 @@ pub use error::{FieldIssue, IssueKind, Location, ParseError};
 pub use limits::{FieldValidation, Limits, ParseOptions};
 pub use locate::locate_in_yaml;
 
-use documents::{Document, split_documents};
+use documents::split_documents;
 use json::Json;
 use list::read_list;
 use read::read_policy;
@@ -140,7 +150,7 @@ pub const LIST_KIND: &str = "BackendTrafficPolicyList";
 pub struct Parsed<T> {
     /// The object.
     pub value: T,
-    /// Unknown fields (in [`FieldValidation::Warn`] mode) and dropped values, in input order.
+    /// Unknown fields and repeated keys (in [`FieldValidation::Warn`] mode), in input order.
     pub warnings: Vec<FieldIssue>,
     /// The document of a YAML stream the object came from, counted from 0 (always 0 for JSON);
     /// see [`locate_in_yaml`].
@@ -201,7 +211,7 @@ pub fn from_yaml_str_with(text: &str, options: ParseOptions) -> Result<Parsed<Ba
     let mut docs = split_documents(strip_bom(text), options.limits);
     match (docs.next(), docs.next()) {
         (None, _) => Err(ParseError::Empty),
-        (Some(doc), None) => read_policy(&Document::new(doc)?, options.mode),
+        (Some(doc), None) => read_policy(&doc, options.mode),
         (Some(_), Some(second)) => Err(ParseError::Syntax {
             message: "several YAML documents where one policy was expected; use from_yaml_documents".into(),
             location: Some(Location { line: second.first_line, column: 1 }),
@@ -233,13 +243,6 @@ pub fn from_yaml_documents_with(
     }
     let mut out = Vec::new();
     for (document, doc) in split_documents(strip_bom(text), options.limits).enumerate() {
-        let doc = match Document::new(doc) {
-            Ok(doc) => doc,
-            Err(e) => {
-                out.push(Err(e));
-                continue;
-            }
-        };
         let from_here = out.len();
         match doc.type_meta() {
             Some(meta) if meta.kind == LIST_KIND && meta.api_version == API_VERSION => {

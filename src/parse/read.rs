@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::{
     API_VERSION, FieldIssue, FieldValidation, IssueKind, KIND, ParseError, Parsed,
     budget::{Budget, BudgetDe},
-    hints::{hint_for_unknown, migration_hint},
-    path::{Seg, display_path, parse_display_path, segs_from_ignored, segs_from_tracked},
+    hints::{hint_for_unknown, migration_hint, quote_hint},
+    path::{Seg, display_path, segs_from_ignored, segs_from_tracked},
     root::Doc,
     source::{RunError, Source},
 };
@@ -22,33 +22,38 @@ pub(super) fn read_policy(
     let limits = *source.limits();
     let mut unknown: Vec<Vec<Seg>> = Vec::new();
     let strict = mode == FieldValidation::Strict;
-    let fast = source.run(&mut |de| de.policy(&mut |path| unknown.push(path), strict));
-    let (value, dropped) = match fast {
+    // A key repeated in one mapping stops the fast path in every mode; Warn and Ignore then
+    // take the slow path, which keeps the last value.
+    let fast = source.run(&mut |de| de.policy(&mut |path| unknown.push(path), true));
+    let (value, repeated) = match fast {
         Ok(value) => (value, Vec::new()),
         Err(err) => {
             if let Some(limit) = err.limit_error(&limits) {
                 return Err(limit);
             }
             // `null` (YAML `~`, or nothing but a tag) is a document without content.
-            if err.path.is_empty() && NULL_DOCUMENT.contains(&err.message.as_str()) {
+            if err.path.is_empty()
+                && (NULL_DOCUMENT.contains(&err.message.as_str()) || source.to_value(false).is_ok_and(|v| v.is_null()))
+            {
                 return Err(ParseError::Empty);
             }
             if err.syntax {
                 return Err(ParseError::Syntax { message: err.message, location: err.location });
             }
-            // A repeated field makes the kind ambiguous: report the repetition.
-            if err.message.starts_with("duplicate field") {
-                return Err(ParseError::Field(issue_from(err, source)));
+            let duplicate = err.message.starts_with("duplicate field");
+            if duplicate && strict {
+                return Err(ParseError::Field(duplicate_issue(err, source)));
             }
             let wrong_kind = check_kind_of_source(source)?;
             if let Some(e) = wrong_kind {
                 return Err(e);
             }
-            if mode == FieldValidation::Strict || !droppable(&err) {
+            // A value of the wrong type fails in every mode, as in the API server.
+            if !duplicate {
                 return Err(ParseError::Field(issue_from(err, source)));
             }
             unknown.clear();
-            repair(source, err, &mut unknown)?
+            last_values_win(source, &mut unknown, mode)?
         }
     };
     let Doc { api_version, kind, policy: value } = value;
@@ -75,13 +80,13 @@ pub(super) fn read_policy(
             path: display_path(&path),
         })
         .collect();
-    let mut warnings = dropped;
+    let mut warnings = repeated;
     match mode {
         FieldValidation::Strict if !issues.is_empty() => return Err(ParseError::UnknownFields { issues }),
         FieldValidation::Strict | FieldValidation::Ignore => {}
         FieldValidation::Warn => warnings.extend(issues),
     }
-    // Dropped values are found before unknown fields; report both in input order.
+    // Repeated keys are found before unknown fields; report both in input order.
     warnings.sort_by_key(|w| w.location.map(|l| (l.line, l.column)));
     Ok(Parsed { value, warnings, document: 0, item: None })
 }
@@ -92,13 +97,24 @@ const NULL_DOCUMENT: &[&str] = &[
     "invalid type: null, expected a BackendTrafficPolicy object",
 ];
 
-/// Missing required fields and duplicates cannot be dropped; wrong shapes can.
+/// A wrong type is reported at its key; a missing field or a repetition where the format saw it.
 fn droppable(err: &RunError) -> bool {
     !err.path.is_empty() && !err.message.starts_with("missing field") && !err.message.starts_with("duplicate field")
 }
 
+/// The first repeated key, which stopped the fast path: `err.path` is its mapping's, the
+/// message names the key, and the location is that of its second occurrence.
+fn duplicate_issue(err: RunError, source: &impl Source) -> FieldIssue {
+    let mut path = err.path;
+    if let Some(key) = err.message.strip_prefix("duplicate field `").and_then(|m| m.strip_suffix('`')) {
+        path.push(Seg::Key(key.to_owned()));
+    }
+    let location = source.locate_nth(&path, 1).or(err.location);
+    FieldIssue { path: display_path(&path), kind: IssueKind::DuplicateField, location }
+}
+
 fn issue_from(err: RunError, source: &impl Source) -> FieldIssue {
-    let hint = migration_hint(&err.path).map(str::to_owned);
+    let hint = migration_hint(&err.path).or_else(|| quote_hint(&err.message)).map(str::to_owned);
     // A value of the wrong shape is reported at its key, like an unknown field (the format would
     // say where the value starts, which the repair loop, decoding a `Value`, cannot); a missing or
     // duplicate field where the format saw it.
@@ -116,84 +132,59 @@ fn issue_from(err: RunError, source: &impl Source) -> FieldIssue {
     FieldIssue { path: display_path(&path), kind: IssueKind::InvalidValue { message: err.message, hint }, location }
 }
 
-/// The slow path of Warn and Ignore: drop each value that does not decode and try again.
-fn repair(
+/// The slow path of Warn and Ignore for a document with a repeated key: the whole document is
+/// read again with the last value of each repeated key (reported in Warn mode), then decoded.
+fn last_values_win(
     source: &impl Source,
-    first: RunError,
     unknown: &mut Vec<Vec<Seg>>,
+    mode: FieldValidation,
 ) -> Result<(Doc, Vec<FieldIssue>), ParseError> {
     let limits = *source.limits();
-    let mut value = source.to_value(false)?;
-    let first = issue_from(first, source);
-    if let Some(path) = path_of(&first) {
-        remove_at(&mut value, &path);
-    }
-    let mut dropped = vec![first];
-    // Each round removes one value and reads the whole document, so the rounds are bounded.
-    loop {
-        if dropped.len() > limits.max_issues {
-            return Err(ParseError::TooManyIssues { limit: limits.max_issues });
-        }
-        unknown.clear();
-        let mut track = serde_path_to_error::Track::new();
-        // Through the budget too, which refuses a list where an object belongs.
-        let budget = Budget::new(limits, false);
-        let tracked = serde_path_to_error::Deserializer::new(BudgetDe::new(&value, &budget), &mut track);
-        let mut callback = |p: serde_ignored::Path<'_>| unknown.push(segs_from_ignored(&p));
-        let result: Result<Doc, _> =
-            serde::Deserialize::deserialize(serde_ignored::Deserializer::new(tracked, &mut callback));
-        match result {
-            Ok(policy) => return Ok((policy, dropped)),
-            Err(e) => {
-                let err = RunError {
-                    path: segs_from_tracked(&track.path()),
-                    message: e.to_string(),
-                    location: None,
-                    syntax: false,
-                    exceeded: None,
-                };
-                if !droppable(&err) {
-                    return Err(ParseError::Field(issue_from(err, source)));
-                }
-                let path = err.path.clone();
-                let issue = issue_from(err, source);
-                if !remove_at(&mut value, &path) {
-                    return Err(ParseError::Field(issue));
-                }
-                dropped.push(issue);
-            }
+    let value = source.to_value(false)?;
+    let repeated = if mode == FieldValidation::Warn { repeated_keys(source)? } else { Vec::new() };
+    let mut track = serde_path_to_error::Track::new();
+    // Through the budget too, which refuses a list where an object belongs.
+    let budget = Budget::new(limits, false);
+    let tracked = serde_path_to_error::Deserializer::new(BudgetDe::new(&value, &budget), &mut track);
+    let mut callback = |p: serde_ignored::Path<'_>| unknown.push(segs_from_ignored(&p));
+    let result: Result<Doc, _> =
+        serde::Deserialize::deserialize(serde_ignored::Deserializer::new(tracked, &mut callback));
+    match result {
+        Ok(policy) => Ok((policy, repeated)),
+        Err(e) => {
+            let err = RunError {
+                path: segs_from_tracked(&track.path()),
+                message: e.to_string(),
+                location: None,
+                syntax: false,
+                exceeded: None,
+            };
+            Err(ParseError::Field(issue_from(err, source)))
         }
     }
 }
 
-fn path_of(issue: &FieldIssue) -> Option<Vec<Seg>> {
-    parse_display_path(&issue.path)
+/// One warning per repetition of a key, located at that repetition.
+fn repeated_keys(source: &impl Source) -> Result<Vec<FieldIssue>, ParseError> {
+    let limits = source.limits();
+    let paths = source.duplicates()?;
+    if paths.len() > limits.max_issues {
+        return Err(ParseError::TooManyIssues { limit: limits.max_issues });
+    }
+    Ok(repeat_issues(source, paths.iter()))
 }
 
-fn remove_at(value: &mut Value, path: &[Seg]) -> bool {
-    let Some((last, parents)) = path.split_last() else { return false };
-    let mut node = value;
-    for seg in parents {
-        node = match (seg, node) {
-            (Seg::Key(k), Value::Object(map)) => match map.get_mut(k) {
-                Some(v) => v,
-                None => return false,
-            },
-            (Seg::Index(i), Value::Array(items)) => match items.get_mut(*i) {
-                Some(v) => v,
-                None => return false,
-            },
-            _ => return false,
-        };
+/// A [`IssueKind::DuplicateField`] for each path of `repeated`, located at that repetition
+/// (the second occurrence for the first repetition of a key, and so on).
+pub(super) fn repeat_issues<'a>(source: &impl Source, repeated: impl Iterator<Item = &'a Vec<Seg>>) -> Vec<FieldIssue> {
+    let mut issues: Vec<FieldIssue> = Vec::new();
+    for path in repeated {
+        let shown = display_path(path);
+        let earlier = issues.iter().filter(|i| i.path == shown).count();
+        let location = source.locate_nth(path, earlier.saturating_add(1));
+        issues.push(FieldIssue { path: shown, kind: IssueKind::DuplicateField, location });
     }
-    match (last, node) {
-        (Seg::Key(k), Value::Object(map)) => map.remove(k).is_some(),
-        (Seg::Index(i), Value::Array(items)) if *i < items.len() => {
-            items.remove(*i);
-            true
-        }
-        _ => false,
-    }
+    issues
 }
 
 /// When the policy did not decode, tells whether the document is another kind of object.

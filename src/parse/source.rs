@@ -17,6 +17,10 @@ pub(super) trait Source {
     fn run<T>(&self, f: &mut dyn FnMut(&mut dyn erased::De) -> Result<T, RunError>) -> Result<T, RunError>;
     /// Locates the value at `path`.
     fn locate(&self, path: &[Seg]) -> Option<Location>;
+    /// Locates the `occurrence`th (from 0) key at `path`, for a key repeated in its mapping.
+    fn locate_nth(&self, path: &[Seg], occurrence: usize) -> Option<Location>;
+    /// The paths of the keys repeated in one mapping, in input order (slow path only).
+    fn duplicates(&self) -> Result<Vec<Vec<Seg>>, ParseError>;
     /// Reads the whole document as a JSON value (only on the slow paths); `strict` also
     /// rejects a key repeated in any mapping.
     fn to_value(&self, strict: bool) -> Result<Value, ParseError>;
@@ -41,7 +45,7 @@ impl RunError {
     pub(super) fn limit_error(&self, limits: &Limits) -> Option<ParseError> {
         let (path, location) = (display_path(&self.path), self.location);
         Some(match self.exceeded? {
-            Exceeded::Depth => ParseError::TooDeep { limit: Budget::depth_limit(limits), path, location },
+            Exceeded::Depth { limit } => ParseError::TooDeep { limit, path, location },
             Exceeded::Nodes => ParseError::TooManyNodes { limit: limits.max_nodes, path, location },
             Exceeded::Aliases => ParseError::TooManyAliases { path, location },
             Exceeded::StringLength { actual } => {
@@ -60,9 +64,11 @@ impl RunError {
         if let Some(limit) = self.limit_error(limits) {
             return limit;
         }
-        if self.message.starts_with("duplicate field") {
-            let kind = IssueKind::InvalidValue { message: self.message, hint: None };
-            return ParseError::Field(FieldIssue { path: display_path(&self.path), kind, location: self.location });
+        if let Some(key) = self.message.strip_prefix("duplicate field `").and_then(|m| m.strip_suffix('`')) {
+            let mut path = self.path;
+            path.push(Seg::Key(key.to_owned()));
+            let kind = IssueKind::DuplicateField;
+            return ParseError::Field(FieldIssue { path: display_path(&path), kind, location: self.location });
         }
         ParseError::Syntax { message: self.message, location: self.location }
     }
@@ -72,10 +78,10 @@ impl RunError {
 pub(super) fn exceeded_of(message: &str, budget: &Budget) -> Option<Exceeded> {
     let own = |guard: &str| message == guard || message.strip_suffix(guard).is_some_and(|m| m.ends_with(": "));
     if own("recursion limit exceeded") {
-        // serde_json's and serde_yaml's fixed nesting guard.
-        Some(Exceeded::Depth)
+        // serde_json's fixed nesting guard, serde-saphyr's flow nesting guard.
+        Some(Exceeded::Depth { limit: budget.depth_limit() })
     } else if own("repetition limit exceeded") {
-        // serde_yaml's alias guard.
+        // The alias guard of serde-saphyr.
         Some(Exceeded::Aliases)
     } else {
         // The budget's own error, unless some other error replaced it on the way up.

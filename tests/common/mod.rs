@@ -112,5 +112,5 @@ pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
 pub fn upstream_crd() -> Option<Value> {
     let path = corpus_dir()?.parent()?.join("upstream/gateway.envoyproxy.io_backendtrafficpolicies.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    Some(serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }

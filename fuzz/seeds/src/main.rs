@@ -21,12 +21,12 @@ fn main() -> ExitCode {
             }
         };
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        for (i, doc) in serde_yaml::Deserializer::from_str(&text).enumerate() {
-            let Ok(value) = serde_json::Value::deserialize(doc) else { continue };
+        let Ok(documents) = serde_saphyr::from_multiple::<serde_json::Value>(&text) else { continue };
+        for (i, value) in documents.into_iter().enumerate() {
             if value.is_null() {
                 continue;
             }
-            let (Ok(yaml), Ok(json)) = (serde_yaml::to_string(&value), serde_json::to_vec_pretty(&value)) else {
+            let (Ok(yaml), Ok(json)) = (serde_saphyr::to_string(&value), serde_json::to_vec_pretty(&value)) else {
                 continue;
             };
             let base = out.join(format!("{stem}-{i}"));

@@ -14,7 +14,8 @@ fn stored(rate_limit: &str) -> RateLimit {
         "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: BackendTrafficPolicy\nmetadata: {{name: p, namespace: ns}}\n\
          spec:\n  targetRefs: [{{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r}}]\n  rateLimit: {rate_limit}\n"
     );
-    let policy: BackendTrafficPolicy = serde_yaml::from_str(&document).unwrap_or_else(|e| panic!("{rate_limit}: {e}"));
+    let policy: BackendTrafficPolicy =
+        serde_saphyr::from_str(&document).unwrap_or_else(|e| panic!("{rate_limit}: {e}"));
     policy.with_defaults().spec.rate_limit.expect("rateLimit")
 }
 
