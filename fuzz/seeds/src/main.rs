@@ -3,7 +3,6 @@
 
 use std::{fs, path::PathBuf, process::ExitCode};
 
-use serde::Deserialize;
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
