@@ -68,6 +68,8 @@ pub(super) struct Budget {
     string_bytes: Cell<usize>,
     depth: Cell<usize>,
     exceeded: Cell<Option<Exceeded>>,
+    /// A value was read as `IgnoredAny`: a field the target type does not have.
+    ignored: Cell<bool>,
     /// The keys of the mappings being read, when repeated keys are rejected.
     keys: Option<RefCell<KeyStack>>,
     /// While a mapping key is being read: where that mapping's keys start in the key stack.
@@ -104,10 +106,16 @@ impl Budget {
             string_bytes: Cell::new(0),
             depth: Cell::new(0),
             exceeded: Cell::new(None),
+            ignored: Cell::new(false),
             keys: reject_duplicate_keys.then(|| RefCell::new(KeyStack::default())),
             reading_key: Cell::new(None),
             typed_strings,
         }
+    }
+
+    /// Whether some value was skipped, as the value of a field the target type does not have.
+    pub(super) fn ignored_any(&self) -> bool {
+        self.ignored.get()
     }
 
     /// The limit that stopped the decoding, if one did.
@@ -373,6 +381,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
 
     /// A skipped value is read all the same, so that the limits hold for the whole document.
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.budget.ignored.set(true);
         self.de.deserialize_any(Wrap::new(visitor, self.budget))
     }
 

@@ -31,6 +31,13 @@ impl Source for Json<'_> {
                 de.end().map_err(|e| json_error(Vec::new(), &e, self.0, &budget))?;
                 Ok(value)
             }
+            fn clean(&mut self) -> Option<Doc> {
+                let budget = Budget::new(self.0.limits, true);
+                let mut de = serde_json::Deserializer::from_slice(self.0.bytes);
+                let value = Doc::deserialize(BudgetDe::new(&mut de, &budget)).ok()?;
+                de.end().ok()?;
+                (!budget.ignored_any()).then_some(value)
+            }
         }
         f(&mut D(self))
     }

@@ -24,6 +24,11 @@ pub(super) fn read_policy(
     let strict = mode == FieldValidation::Strict;
     // A key repeated in one mapping stops the fast path in every mode; Warn and Ignore then
     // take the slow path, which keeps the last value.
+    // The common case first: a clean document, decoded without tracking paths; anything else is
+    // decoded again with paths, to say what and where.
+    if let Ok(Some(doc)) = source.run(&mut |de| Ok(de.clean())) {
+        return finish(source, doc, Vec::new(), Vec::new(), mode);
+    }
     let fast = source.run(&mut |de| de.policy(&mut |path| unknown.push(path), true));
     let (value, repeated) = match fast {
         Ok(value) => (value, Vec::new()),
@@ -56,6 +61,18 @@ pub(super) fn read_policy(
             last_values_win(source, &mut unknown, mode)?
         }
     };
+    finish(source, value, repeated, unknown, mode)
+}
+
+/// The kind check, then the unknown fields and repeated keys as the mode wants them.
+fn finish(
+    source: &impl Source,
+    value: Doc,
+    repeated: Vec<FieldIssue>,
+    mut unknown: Vec<Vec<Seg>>,
+    mode: FieldValidation,
+) -> Result<Parsed<BackendTrafficPolicy>, ParseError> {
+    let limits = *source.limits();
     let Doc { api_version, kind, policy: value } = value;
     if api_version.as_deref() != Some(API_VERSION) || kind.as_deref() != Some(KIND) {
         return Err(ParseError::WrongKind {

@@ -97,6 +97,9 @@ pub(super) mod erased {
     pub(in crate::parse) trait De {
         /// Decodes the document; `strict` also rejects a key repeated in any mapping.
         fn policy(&mut self, ignored: &mut dyn FnMut(Vec<Seg>), strict: bool) -> Result<Doc, RunError>;
+        /// Decodes the document without tracking paths, rejecting repeated keys: the policy
+        /// when it decodes and no field was unknown, `None` otherwise (then `policy` says why).
+        fn clean(&mut self) -> Option<Doc>;
     }
 }
 

@@ -43,8 +43,13 @@ pub(super) fn options(limits: &Limits, duplicates: DuplicateKeyPolicy) -> Option
     budget.max_events = limits.max_nodes.saturating_mul(4).max(1024);
     budget.max_documents = 1;
     budget.max_inclusion_depth = 0;
+    // A quarter of serde-saphyr's default: an alias bomb read with `max_nodes` lifted stops
+    // within a second (a document is read twice when it is not clean).
+    let mut aliases = serde_saphyr::options::AliasLimits::default();
+    aliases.max_total_replayed_events = 250_000;
     serde_saphyr::options! {
         budget: Some(budget),
+        alias_limits: aliases,
         duplicate_keys: duplicates,
         merge_keys: MergeKeyPolicy::Merge,
         // YAML 1.1 as go-yaml v2 reads it: `yes` is a boolean, `017` is 15.
@@ -105,6 +110,15 @@ impl Source for YamlDoc<'_> {
                 let options = options(&self.0.limits, DuplicateKeyPolicy::Error);
                 with_yaml(self.0.text, options, |de| decode(BudgetDe::new(de, &budget), ignored))
                     .map_err(|(path, e)| yaml_error(path, &e, self.0, &budget))
+            }
+            fn clean(&mut self) -> Option<Doc> {
+                let budget = Budget::yaml(self.0.limits, true);
+                let options = options(&self.0.limits, DuplicateKeyPolicy::Error);
+                let value = serde_saphyr::with_deserializer_from_str_with_options(self.0.text, options, |de| {
+                    Doc::deserialize(BudgetDe::new(de, &budget))
+                })
+                .ok()?;
+                (!budget.ignored_any()).then_some(value)
             }
         }
         f(&mut D(self))
