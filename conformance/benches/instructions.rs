@@ -9,7 +9,7 @@
 //!
 //! The difference of the two totals, divided by 100 × the number of documents, is the cost per
 //! document. Operations: `value` (serde_json::Value parse), `parse` (typed parse), `validate`,
-//! `clone`, `apply` (sync_decision with a default Config and Tenant).
+//! `strict` (the parse API in `Strict` mode), `clone`, `apply` (sync_decision with a default Config and Tenant).
 // Benchmark code: a panic here stops a measurement; no controller runs it on tenant input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
@@ -18,6 +18,7 @@ use std::{hint::black_box, path::PathBuf};
 use backend_traffic_policy::{
     BackendTrafficPolicy,
     kubelb::{Config, Tenant},
+    parse::{self, FieldValidation},
     sync::SyncDecision,
     sync_decision,
 };
@@ -44,6 +45,7 @@ fn main() {
             count += match operation {
                 "value" => usize::from(serde_json::from_slice::<serde_json::Value>(black_box(doc)).is_ok()),
                 "parse" => usize::from(serde_json::from_slice::<BackendTrafficPolicy>(black_box(doc)).is_ok()),
+                "strict" => usize::from(parse::from_json_slice(black_box(doc), FieldValidation::Strict).is_ok()),
                 "clone" => usize::from(black_box(policy.clone()).metadata.name.is_some()),
                 "apply" => usize::from(matches!(
                     sync_decision(black_box(policy), &config, &tenant),
