@@ -168,7 +168,8 @@ impl Budget {
         if total > self.limits.max_total_string_bytes {
             return Err(self.trip(Exceeded::TotalStrings));
         }
-        self.key(key)
+        // Most strings are values or struct fields, which are not recorded as keys.
+        if self.reading_key.get().is_some() { self.key(key) } else { Ok(()) }
     }
 
     /// Enters a list or map.
@@ -508,9 +509,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
             return Err(de::Error::invalid_type(de::Unexpected::Seq, &self.inner));
         }
         self.budget.enter()?;
-        let value = self.inner.visit_seq(Seq { seq, budget: self.budget, count: 0 })?;
+        // The result is handed on as it is, not taken apart and rebuilt: a policy's values are
+        // large, and each rebuilt `Result` would copy one.
+        let value = self.inner.visit_seq(Seq { seq, budget: self.budget, count: 0 });
         self.budget.leave();
-        Ok(value)
+        value
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.budget.enter()?;
@@ -518,9 +521,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
         // one by one: only real maps (labels, free-form JSON, the document) track their keys.
         let track = self.budget.keys.is_some() && !self.flag;
         let start = self.budget.key_count();
-        let value = self.inner.visit_map(Map { map, budget: self.budget, count: 0, track, start, own: 0 })?;
+        let value = self.inner.visit_map(Map { map, budget: self.budget, count: 0, track, start, own: 0 });
         self.budget.leave();
-        Ok(value)
+        value
     }
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
         self.budget.node()?;
@@ -538,12 +541,12 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<'_, A> {
     type Error = A::Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, A::Error> {
-        let value = self.seq.next_element_seed(Wrap::new(seed, self.budget))?;
-        if value.is_some() {
+        let value = self.seq.next_element_seed(Wrap::new(seed, self.budget));
+        if let Ok(Some(_)) = value {
             self.count = self.count.saturating_add(1);
             self.budget.item(self.count)?;
         }
-        Ok(value)
+        value
     }
 
     fn size_hint(&self) -> Option<usize> {

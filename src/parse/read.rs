@@ -105,7 +105,7 @@ fn finish(
     }
     // Repeated keys are found before unknown fields; report both in input order.
     warnings.sort_by_key(|w| w.location.map(|l| (l.line, l.column)));
-    Ok(Parsed { value, warnings, document: 0, item: None })
+    Ok(Parsed { value: *value, warnings, document: 0, item: None })
 }
 
 /// What the decoders say of a document that is `null`.

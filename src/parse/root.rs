@@ -7,7 +7,8 @@ use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::locate::KeyString;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
 use crate::BackendTrafficPolicy;
 
 /// The type fields of a document, read without the rest (a missing one is empty).
@@ -21,10 +22,13 @@ pub(super) struct TypeMeta {
 }
 
 /// A decoded document: its type fields as written and the policy.
+///
+/// The policy is boxed and filled in place: it is large (the spec holds every area inline), and
+/// each pass of a decoded document from one function to the next would otherwise copy it.
 pub(crate) struct Doc {
     pub(super) api_version: Option<String>,
     pub(super) kind: Option<String>,
-    pub(super) policy: BackendTrafficPolicy,
+    pub(super) policy: Box<BackendTrafficPolicy>,
 }
 
 impl<'de> serde::Deserialize<'de> for Doc {
@@ -37,30 +41,107 @@ impl<'de> serde::Deserialize<'de> for Doc {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
                 use serde::de::Error;
-                let (mut api_version, mut kind, mut metadata, mut spec, mut status) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<KeyString>()? {
-                    let duplicate = match key.0.as_str() {
-                        "apiVersion" => api_version.replace(map.next_value::<String>()?).is_some(),
-                        "kind" => kind.replace(map.next_value::<String>()?).is_some(),
-                        "metadata" => metadata.replace(map.next_value()?).is_some(),
-                        "spec" => spec.replace(map.next_value()?).is_some(),
-                        "status" => status.replace(map.next_value::<Option<crate::PolicyStatus>>()?).is_some(),
-                        _ => {
+                let mut policy = Box::new(BackendTrafficPolicy::new("", crate::BackendTrafficPolicySpec::default()));
+                // A document without metadata has none, not the empty name `new` gives.
+                policy.metadata = ObjectMeta::default();
+                let (mut api_version, mut kind) = (None, None);
+                let (mut metadata, mut spec, mut status) = (false, false, false);
+                while let Some(key) = map.next_key::<RootKey>()? {
+                    let duplicate = match key {
+                        RootKey::ApiVersion => api_version.replace(map.next_value::<String>()?).is_some(),
+                        RootKey::Kind => kind.replace(map.next_value::<String>()?).is_some(),
+                        RootKey::Metadata => {
+                            policy.metadata = map.next_value()?;
+                            std::mem::replace(&mut metadata, true)
+                        }
+                        RootKey::Spec => {
+                            policy.spec = map.next_value()?;
+                            std::mem::replace(&mut spec, true)
+                        }
+                        RootKey::Status => {
+                            policy.status = map.next_value::<Option<crate::PolicyStatus>>()?;
+                            std::mem::replace(&mut status, true)
+                        }
+                        RootKey::Other => {
                             map.next_value::<IgnoredAny>()?;
                             false
                         }
                     };
                     if duplicate {
-                        return Err(A::Error::custom(format_args!("duplicate field `{}`", key.0)));
+                        return Err(A::Error::custom(format_args!("duplicate field `{}`", key.name())));
                     }
                 }
-                let spec = spec.ok_or_else(|| A::Error::missing_field("spec"))?;
-                let mut policy = BackendTrafficPolicy::new("", spec);
-                policy.metadata = metadata.unwrap_or_default();
-                policy.status = status.flatten();
+                if !spec {
+                    return Err(A::Error::missing_field("spec"));
+                }
                 Ok(Doc { api_version, kind, policy })
             }
         }
         de.deserialize_map(V)
+    }
+}
+
+/// A key of the document root, read without copying it.
+#[derive(Clone, Copy)]
+enum RootKey {
+    ApiVersion,
+    Kind,
+    Metadata,
+    Spec,
+    Status,
+    /// Any other key, of any YAML type (`1: x` included): not a field of the policy.
+    Other,
+}
+
+impl RootKey {
+    /// The key as written (an `Other` key is never reported as repeated here).
+    fn name(self) -> &'static str {
+        match self {
+            Self::ApiVersion => "apiVersion",
+            Self::Kind => "kind",
+            Self::Metadata => "metadata",
+            Self::Spec => "spec",
+            Self::Status => "status",
+            Self::Other => "",
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RootKey {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct K;
+        impl Visitor<'_> for K {
+            type Value = RootKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RootKey, E> {
+                Ok(match v {
+                    "apiVersion" => RootKey::ApiVersion,
+                    "kind" => RootKey::Kind,
+                    "metadata" => RootKey::Metadata,
+                    "spec" => RootKey::Spec,
+                    "status" => RootKey::Status,
+                    _ => RootKey::Other,
+                })
+            }
+            // A key that is no string (YAML's `1`, `true`, `~`, `1.5`) is no field of the policy.
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<RootKey, E> {
+                Ok(RootKey::Other)
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<RootKey, E> {
+                Ok(RootKey::Other)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<RootKey, E> {
+                Ok(RootKey::Other)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<RootKey, E> {
+                Ok(RootKey::Other)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<RootKey, E> {
+                Ok(RootKey::Other)
+            }
+        }
+        de.deserialize_any(K)
     }
 }
