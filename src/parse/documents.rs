@@ -12,6 +12,12 @@ pub(super) fn split_documents(text: &str, limits: Limits) -> impl Iterator<Item 
     let mut start_line = 1usize;
     let mut offset = 0usize;
     for (index, line) in text.split_inclusive('\n').enumerate() {
+        // Only a line starting with `-` or `.` can be a marker: the others are passed over
+        // without looking further (this scan runs on every YAML document read).
+        if !matches!(line.as_bytes().first(), Some(b'-' | b'.')) {
+            offset = offset.saturating_add(line.len());
+            continue;
+        }
         let trimmed = line.trim_end_matches(['\n', '\r']);
         let is_marker = trimmed == "---" || trimmed.starts_with("--- ") || trimmed == "...";
         if is_marker {
