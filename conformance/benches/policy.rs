@@ -20,6 +20,9 @@ use backend_traffic_policy::{
     sync_decision,
 };
 use criterion::{BatchSize, Criterion, Throughput};
+
+#[path = "common/paired.rs"]
+mod paired;
 use serde_json::Value;
 
 /// One corpus document in both encodings.
@@ -327,6 +330,30 @@ fn print_budgets(docs: usize, label: &str) {
     }
 }
 
+/// The parse budgets again, each as the median of paired rounds (see `common/paired.rs`): the
+/// figures BENCHMARKS.md gives for them, as they do not move with the load between two of
+/// criterion's benchmarks.
+fn print_paired_parse_budgets(docs: &[Doc]) {
+    let json_value = || docs.iter().filter(|d| serde_json::from_slice::<Value>(&d.json).is_ok()).count();
+    let json_typed = || docs.iter().filter(|d| serde_json::from_slice::<BackendTrafficPolicy>(&d.json).is_ok()).count();
+    let json_strict =
+        || docs.iter().filter(|d| parse::from_json_slice(&d.json, FieldValidation::Strict).is_ok()).count();
+    let yaml_value = || docs.iter().filter(|d| serde_saphyr::from_str::<Value>(&d.yaml).is_ok()).count();
+    let yaml_typed = || docs.iter().filter(|d| serde_saphyr::from_str::<BackendTrafficPolicy>(&d.yaml).is_ok()).count();
+    let yaml_strict = || docs.iter().filter(|d| parse::from_yaml_str(&d.yaml, FieldValidation::Strict).is_ok()).count();
+    type Pass<'a> = &'a dyn Fn() -> usize;
+    let rows: [(&str, Pass<'_>, Pass<'_>, &str); 4] = [
+        ("typed JSON parse / untyped Value parse", &json_value, &json_typed, "<= 0.9"),
+        ("strict JSON parse / untyped Value parse", &json_value, &json_strict, "<= 1.5"),
+        ("typed YAML parse / untyped YAML parse", &yaml_value, &yaml_typed, "<= 1.0"),
+        ("strict YAML parse / untyped YAML parse", &yaml_value, &yaml_strict, "<= 1.2"),
+    ];
+    println!("\nParse budgets, paired (baseline and subject in alternation, median of 31 rounds):");
+    for (name, baseline, subject, budget) in rows {
+        println!("  {name:<46} {:>8.3}   (budget {budget})", paired::median_ratio(baseline, subject));
+    }
+}
+
 fn main() {
     let (label, docs) = corpus();
     assert!(!docs.is_empty(), "no documents to benchmark");
@@ -341,4 +368,12 @@ fn main() {
     bench_envoy_gateway(&mut c, &docs);
     c.final_summary();
     print_budgets(docs.len(), &label);
+    // Criterion's `--list` and `--test` modes measure nothing, nor does a filter without
+    // "parse" in it measure the parse groups; neither does this then.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filter = args.iter().find(|a| !a.starts_with('-'));
+    let listing = args.iter().any(|a| a == "--list" || a == "--test");
+    if !listing && filter.is_none_or(|f| f.contains("parse")) {
+        print_paired_parse_budgets(&docs);
+    }
 }
