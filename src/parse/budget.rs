@@ -168,8 +168,7 @@ impl Budget {
         if total > self.limits.max_total_string_bytes {
             return Err(self.trip(Exceeded::TotalStrings));
         }
-        // Most strings are values or struct fields, which are not recorded as keys.
-        if self.reading_key.get().is_some() { self.key(key) } else { Ok(()) }
+        self.key(key)
     }
 
     /// Enters a list or map.

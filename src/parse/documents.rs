@@ -12,15 +12,7 @@ pub(super) fn split_documents(text: &str, limits: Limits) -> impl Iterator<Item 
     let mut start_line = 1usize;
     let mut offset = 0usize;
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        // Only a line starting with `-` or `.` can be a marker: the others are passed over
-        // without looking further (this scan runs on every YAML document read).
-        if !matches!(line.as_bytes().first(), Some(b'-' | b'.')) {
-            offset = offset.saturating_add(line.len());
-            continue;
-        }
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let is_marker = trimmed == "---" || trimmed.starts_with("--- ") || trimmed == "...";
-        if is_marker {
+        if let Some(trimmed) = marker(line) {
             docs.push(YamlDoc { text: text.get(start..offset).unwrap_or_default(), first_line: start_line, limits });
             start = offset.saturating_add(line.len());
             start_line = index.saturating_add(2);
@@ -36,6 +28,17 @@ pub(super) fn split_documents(text: &str, limits: Limits) -> impl Iterator<Item 
     }
     docs.push(YamlDoc { text: text.get(start..).unwrap_or_default(), first_line: start_line, limits });
     docs.into_iter().filter(|d| !is_blank_yaml(d.text))
+}
+
+/// The line without its line break when it is a document marker (`---`, `--- ...`, `...`).
+fn marker(line: &str) -> Option<&str> {
+    // Only a line starting with `-` or `.` can be one; the others are not trimmed (this scan
+    // runs on every YAML document read).
+    if !matches!(line.as_bytes().first(), Some(b'-' | b'.')) {
+        return None;
+    }
+    let trimmed = line.trim_end_matches(['\n', '\r']);
+    (trimmed == "---" || trimmed.starts_with("--- ") || trimmed == "...").then_some(trimmed)
 }
 
 fn is_blank_yaml(text: &str) -> bool {

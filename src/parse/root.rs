@@ -7,8 +7,6 @@ use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
 use crate::BackendTrafficPolicy;
 
 /// The type fields of a document, read without the rest (a missing one is empty).
@@ -41,9 +39,8 @@ impl<'de> serde::Deserialize<'de> for Doc {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
                 use serde::de::Error;
-                let mut policy = Box::new(BackendTrafficPolicy::new("", crate::BackendTrafficPolicySpec::default()));
-                // A document without metadata has none, not the empty name `new` gives.
-                policy.metadata = ObjectMeta::default();
+                // Empty metadata and spec, no status: what a document without them decodes to.
+                let mut policy = Box::<BackendTrafficPolicy>::default();
                 let (mut api_version, mut kind) = (None, None);
                 let (mut metadata, mut spec, mut status) = (false, false, false);
                 while let Some(key) = map.next_key::<RootKey>()? {
