@@ -144,6 +144,42 @@ const ROWS: &[Row] = &[
         )),
     },
     Row {
+        name: "`Off` into an enum field (a string in the schema)",
+        provenance: "resolve.go:42 (`Off` is false); the CRD types xRateLimitHeaders as a string enum",
+        yaml: || {
+            format!(
+                "{HEAD}metadata: {{name: p}}\n{TARGET}  rateLimit:\n    type: Global\n    global:\n      rules:\n      - limit: {{requests: 1, unit: Second}}\n        xRateLimitHeaders: Off\n"
+            )
+        },
+        expect: all(Refused(
+            field_error,
+            "xRateLimitHeaders: invalid type: boolean `false`, expected a XRateLimitHeaders string (quote the value to make it a string",
+        )),
+    },
+    Row {
+        name: "`017` into a string field",
+        provenance: "resolve.go:150-152 (`strconv.ParseInt(plain, 0, 64)`: a leading 0 is octal, `017` is 15); the API server refuses an integer in a string field",
+        yaml: || format!("{HEAD}metadata:\n  name: p\n  labels: {{build: 017}}\n{TARGET}"),
+        expect: all(Refused(
+            field_error,
+            "metadata.labels.build: invalid type: integer `15`, expected a string (quote the value to make it a string)",
+        )),
+    },
+    Row {
+        name: "quoted numbers, booleans and nulls stay text",
+        provenance: "decode.go:414-416: a quoted scalar is a string, only plain ones are resolved",
+        yaml: || {
+            format!(
+                "{HEAD}metadata:\n  name: p\n  labels: {{a: '017', b: \"1.5\", c: 'Off', d: '', e: 'null'}}\n{TARGET}"
+            )
+        },
+        expect: all(Read(&[], |p| {
+            p.metadata.labels.as_ref().is_some_and(|l| {
+                [("a", "017"), ("b", "1.5"), ("c", "Off"), ("d", ""), ("e", "null")].iter().all(|(k, v)| l[*k] == *v)
+            })
+        })),
+    },
+    Row {
         name: "a quoted 'yes' stays text",
         provenance: "resolve.go: only plain scalars are resolved",
         yaml: || format!("{HEAD}metadata:\n  name: p\n  labels: {{enabled: 'yes'}}\n{TARGET}"),

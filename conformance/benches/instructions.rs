@@ -9,7 +9,9 @@
 //!
 //! The difference of the two totals, divided by 100 × the number of documents, is the cost per
 //! document. Operations: `value` (serde_json::Value parse), `parse` (typed parse), `validate`,
-//! `strict` (the parse API in `Strict` mode), `clone`, `apply` (sync_decision with a default Config and Tenant).
+//! `strict` (the parse API in `Strict` mode), `clone`, `apply` (sync_decision with a default Config and Tenant);
+//! over the same documents written as YAML: `yaml_value` (serde-saphyr → Value), `yaml_parse`
+//! (serde-saphyr → typed), `yaml_strict` (the parse API in `Strict` mode).
 // Benchmark code: a panic here stops a measurement; no controller runs it on tenant input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
@@ -32,20 +34,25 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
         .join("upstream");
     let mut docs = Vec::new();
+    let mut yaml = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
         docs.push(serde_json::to_vec(&value).unwrap());
+        yaml.push(serde_saphyr::to_string(&value).unwrap());
     }
     let policies: Vec<BackendTrafficPolicy> = docs.iter().map(|d| serde_json::from_slice(d).unwrap()).collect();
     let (config, tenant) = (Config::default_named("kubelb"), Tenant::named("tenant-a"));
     let mut count = 0usize;
     for _ in 0..passes {
-        for (doc, policy) in docs.iter().zip(&policies) {
+        for ((doc, policy), yaml) in docs.iter().zip(&policies).zip(&yaml) {
             count += match operation {
                 "value" => usize::from(serde_json::from_slice::<serde_json::Value>(black_box(doc)).is_ok()),
                 "parse" => usize::from(serde_json::from_slice::<BackendTrafficPolicy>(black_box(doc)).is_ok()),
                 "strict" => usize::from(parse::from_json_slice(black_box(doc), FieldValidation::Strict).is_ok()),
+                "yaml_value" => usize::from(serde_saphyr::from_str::<serde_json::Value>(black_box(yaml)).is_ok()),
+                "yaml_parse" => usize::from(serde_saphyr::from_str::<BackendTrafficPolicy>(black_box(yaml)).is_ok()),
+                "yaml_strict" => usize::from(parse::from_yaml_str(black_box(yaml), FieldValidation::Strict).is_ok()),
                 "clone" => usize::from(black_box(policy.clone()).metadata.name.is_some()),
                 "apply" => usize::from(matches!(
                     sync_decision(black_box(policy), &config, &tenant),

@@ -28,9 +28,11 @@ pub(super) fn migration_hint(path: &[Seg]) -> Option<&'static str> {
 
 /// For a boolean or a number where a string belongs: how to write it as text. kubectl reads
 /// YAML 1.1 (sigs.k8s.io/yaml on go-yaml v2), where plain `yes`, `no`, `on`, `off`, `y` and `n`
-/// are booleans, and the API server then refuses the boolean in a string field.
+/// are booleans, and the API server then refuses the boolean in a string field. An enum field
+/// (`expected a XRateLimitHeaders string`) is a string in the schema too.
 pub(super) fn quote_hint(message: &str) -> Option<&'static str> {
-    if !message.ends_with("expected a string") {
+    let expected = message.split_once(", expected ").map_or("", |(_, expected)| expected);
+    if !expected.starts_with("a ") || !expected.ends_with(" string") && expected != "a string" {
         return None;
     }
     if message.starts_with("invalid type: boolean") {
