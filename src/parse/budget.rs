@@ -77,6 +77,9 @@ pub(super) struct Budget {
     /// A string value must be a string scalar: YAML's `123` or `true` is no string (map keys
     /// excepted, which Kubernetes' YAML-to-JSON turns into strings).
     typed_strings: bool,
+    /// YAML's fast pass: structs and maps below the root are asked of the format as what they
+    /// are, not through `deserialize_any` (see [`Budget::yaml_fast`]).
+    direct_containers: bool,
 }
 
 /// The keys of the open mappings, innermost last, kept in one buffer so that reading a key does
@@ -99,6 +102,18 @@ impl Budget {
         Self::with_typed_strings(limits, reject_duplicate_keys, true)
     }
 
+    /// The budget of YAML's fast pass (repeated keys rejected), which only succeeds on a clean
+    /// document: a struct or map below the root is read with the format's own
+    /// `deserialize_struct` / `deserialize_map`. On a mapping that reads as through
+    /// `deserialize_any`; on anything else it fails (where `deserialize_any` would hand the
+    /// visitor a scalar or a list for serde's `invalid type` message), and a failed fast pass
+    /// is read again with [`Budget::yaml`], which says what and where. serde-saphyr's
+    /// `deserialize_any` tests the visitor's type name against serde's content buffer on every
+    /// call; with our wrappers' long type names that was about 2 % of a document's instructions.
+    pub(super) fn yaml_fast(limits: Limits) -> Self {
+        Self { direct_containers: true, ..Self::yaml(limits, true) }
+    }
+
     fn with_typed_strings(limits: Limits, reject_duplicate_keys: bool, typed_strings: bool) -> Self {
         Self {
             limits,
@@ -110,6 +125,7 @@ impl Budget {
             keys: reject_duplicate_keys.then(|| RefCell::new(KeyStack::default())),
             reading_key: Cell::new(None),
             typed_strings,
+            direct_containers: false,
         }
     }
 
@@ -180,6 +196,12 @@ impl Budget {
         self.depth.set(depth);
         let limit = self.depth_limit();
         if depth > limit { Err(self.trip(Exceeded::Depth { limit })) } else { Ok(()) }
+    }
+
+    /// Whether the struct or map about to be read is asked of the format directly: on YAML's
+    /// fast pass, below the root (the root of an empty stream would read as an empty map).
+    fn direct_container(&self) -> bool {
+        self.direct_containers && self.depth.get() > 0
     }
 
     fn leave(&self) {
@@ -361,7 +383,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
         deserialize_str();
         deserialize_string();
         deserialize_seq();
-        deserialize_map();
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        let visitor = Wrap::new(visitor, self.budget);
+        if self.budget.typed_strings && !self.key && !self.budget.direct_container() {
+            self.de.deserialize_any(visitor)
+        } else {
+            self.de.deserialize_map(visitor)
+        }
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -371,7 +401,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let visitor = Wrap { inner: visitor, budget: self.budget, flag: true };
-        if self.budget.typed_strings && !self.key {
+        if self.budget.typed_strings && !self.key && !self.budget.direct_container() {
             // As for scalars: a list or a scalar here gets serde's `invalid type` message.
             self.de.deserialize_any(visitor)
         } else {

@@ -112,7 +112,7 @@ impl Source for YamlDoc<'_> {
                     .map_err(|(path, e)| yaml_error(path, &e, self.0, &budget))
             }
             fn clean(&mut self) -> Option<Doc> {
-                let budget = Budget::yaml(self.0.limits, true);
+                let budget = Budget::yaml_fast(self.0.limits);
                 let options = options(&self.0.limits, DuplicateKeyPolicy::Error);
                 let value = serde_saphyr::with_deserializer_from_str_with_options(self.0.text, options, |de| {
                     Doc::deserialize(BudgetDe::new(de, &budget))
@@ -241,3 +241,7 @@ fn is_syntax(e: &YamlError) -> bool {
             | YamlError::IOError { .. }
     )
 }
+
+#[cfg(test)]
+#[path = "yaml_fast_tests.rs"]
+mod tests;
