@@ -299,6 +299,13 @@ impl<'b, D> BudgetDe<'b, D> {
     pub(super) fn new(de: D, budget: &'b Budget) -> Self {
         Self { de, budget, key: false }
     }
+
+    /// Whether this value is read through `deserialize_any`, so that its visitor sees the type
+    /// the format resolved (YAML values; map keys are text, and a container on the fast pass is
+    /// asked for directly).
+    fn resolved(&self, container: bool) -> bool {
+        self.budget.typed_strings && !self.key && !(container && self.budget.direct_container())
+    }
 }
 
 /// A visitor, a seed or an access, wrapped to count what goes through it.
@@ -334,7 +341,7 @@ macro_rules! typed {
     ($($method:ident();)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-                if self.budget.typed_strings && !self.key {
+                if self.resolved(false) {
                     self.de.deserialize_any(Wrap::new(visitor, self.budget))
                 } else {
                     self.de.$method(Wrap::new(visitor, self.budget))
@@ -387,11 +394,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         let visitor = Wrap::new(visitor, self.budget);
-        if self.budget.typed_strings && !self.key && !self.budget.direct_container() {
-            self.de.deserialize_any(visitor)
-        } else {
-            self.de.deserialize_map(visitor)
-        }
+        if self.resolved(true) { self.de.deserialize_any(visitor) } else { self.de.deserialize_map(visitor) }
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -401,7 +404,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for BudgetDe<'_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let visitor = Wrap { inner: visitor, budget: self.budget, flag: true };
-        if self.budget.typed_strings && !self.key && !self.budget.direct_container() {
+        if self.resolved(true) {
             // As for scalars: a list or a scalar here gets serde's `invalid type` message.
             self.de.deserialize_any(visitor)
         } else {

@@ -32,7 +32,7 @@ pub(super) fn migration_hint(path: &[Seg]) -> Option<&'static str> {
 /// (`expected a XRateLimitHeaders string`) is a string in the schema too.
 pub(super) fn quote_hint(message: &str) -> Option<&'static str> {
     let expected = message.split_once(", expected ").map_or("", |(_, expected)| expected);
-    if !expected.starts_with("a ") || !expected.ends_with(" string") && expected != "a string" {
+    if !(expected.starts_with("a ") && expected.ends_with(" string")) {
         return None;
     }
     if message.starts_with("invalid type: boolean") {
